@@ -1,0 +1,275 @@
+/*
+ * plancheck.h - the public interface of the plancheck library.
+ *
+ * Ownership, once: every object a pc_*_load/pc_*_new/pc_check call hands
+ * back through an out-parameter belongs to the caller and is released by the
+ * matching pc_*_free, which accepts NULL. Every string, array and struct
+ * reachable from an object (finding texts, file names, lagging rows) lives
+ * exactly as long as that object and is never freed separately. A report
+ * points into the plan and rule set it was made from: free it first.
+ *
+ * Return convention: 0 is success; a negative pc_code is failure. Functions
+ * that can fail on bad input also fill a pc_errors list (file:line:column
+ * and a message per problem) when the caller passes a non-NULL pointer.
+ */
+#ifndef PLANCHECK_H
+#define PLANCHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Error codes. Append only; never renumber. */
+typedef enum pc_code {
+	PC_OK = 0,
+	PC_ENOMEM = -1,    /* out of memory */
+	PC_EIO = -2,       /* a file could not be read or written */
+	PC_ESYNTAX = -3,   /* not YAML, or broken YAML syntax */
+	PC_ELIMIT = -4,    /* an input exceeded a resource limit */
+	PC_EINVALID = -5,  /* a rule pack (or the file kind) is invalid */
+	PC_EUSAGE = -6,    /* bad arguments */
+	PC_EREGEX = -7     /* a regular expression failed to compile */
+} pc_code;
+
+const char *pc_strerror(int code);
+
+/* Days since 1970-01-01 (proleptic Gregorian); PC_NODATE means "no date". */
+typedef int32_t pc_date;
+#define PC_NODATE INT32_MIN
+
+/* Parse "YYYY-MM-DD" (a real calendar date) into *out; 0 or -1. */
+int pc_date_parse(const char *text, size_t len, pc_date *out);
+/* Format into buf (at least 11 bytes); returns buf. */
+char *pc_date_format(pc_date date, char buf[static 11]);
+/* Today's date in UTC. */
+pc_date pc_date_today(void);
+
+/* Resource limits. Every cap has its own message when hit (exit status 2). */
+typedef struct pc_limits {
+	uint64_t max_file_size;      /* bytes of one input file (256 MiB) */
+	uint32_t max_depth;          /* YAML nesting depth (64) */
+	uint64_t max_alias_events;   /* events produced by alias expansion (1,000,000) */
+	uint64_t max_scalar_len;     /* bytes of one scalar (1 MiB) */
+	uint32_t max_units;          /* units in one plan (2,000,000) */
+	uint32_t max_people;         /* people in one plan (5,000,000) */
+	uint32_t max_rules;          /* rules in one rule set (10,000) */
+	uint32_t max_regex_len;      /* bytes of one regular expression (4,096) */
+	uint32_t regex_match_limit;  /* PCRE2 match limit (1,000,000) */
+	uint32_t regex_depth_limit;  /* PCRE2 depth limit (10,000) */
+} pc_limits;
+
+void pc_limits_default(pc_limits *limits);
+
+/* A list of problems that stopped a load or a check. */
+typedef struct pc_error {
+	const char *file;      /* may be NULL */
+	unsigned line, column; /* 1-based; 0 when unknown */
+	const char *message;
+} pc_error;
+
+typedef struct pc_errors pc_errors;
+size_t pc_errors_count(const pc_errors *errors);
+const pc_error *pc_errors_get(const pc_errors *errors, size_t i);
+void pc_errors_free(pc_errors *errors);
+
+/* ---- Plans ---------------------------------------------------------- */
+
+typedef struct pc_plan pc_plan;
+
+/*
+ * Load a plan file. On success (0) *out is a plan; structural problems in
+ * it are findings, not failures (see pc_check). On failure (negative) *out
+ * is NULL and *errors says why: unreadable file, YAML syntax, a limit.
+ */
+int pc_plan_load(const char *path, const pc_limits *limits,
+		 pc_plan **out, pc_errors **errors);
+/* The same from memory; name is used as the file name in messages. */
+int pc_plan_load_string(const char *name, const char *text, size_t len,
+			const pc_limits *limits, pc_plan **out,
+			pc_errors **errors);
+void pc_plan_free(pc_plan *plan);
+
+const char *pc_plan_id(const pc_plan *plan);     /* "" when missing */
+const char *pc_plan_name(const pc_plan *plan);   /* "" when missing */
+const char *pc_plan_file(const pc_plan *plan);
+pc_date pc_plan_as_of(const pc_plan *plan);      /* PC_NODATE when absent */
+/* Rule files named by the plan's `rules:` key, resolved against the
+ * plan file's directory. */
+size_t pc_plan_rule_file_count(const pc_plan *plan);
+const char *pc_plan_rule_file(const pc_plan *plan, size_t i);
+
+/* ---- Rule sets -------------------------------------------------------- */
+
+typedef struct pc_ruleset pc_ruleset;
+
+int pc_ruleset_new(pc_ruleset **out);
+/* Add one rule pack. On failure every problem is in *errors, each with
+ * file:line:column, and the set is unchanged. */
+int pc_ruleset_load(pc_ruleset *set, const char *path,
+		    const pc_limits *limits, pc_errors **errors);
+int pc_ruleset_load_string(pc_ruleset *set, const char *name,
+			   const char *text, size_t len,
+			   const pc_limits *limits, pc_errors **errors);
+void pc_ruleset_free(pc_ruleset *set);
+
+typedef enum pc_rule_kind {
+	PC_KIND_MERGED_TITLES,
+	PC_KIND_DEADLINE,
+	PC_KIND_QUOTA,
+	PC_KIND_PATTERN
+} pc_rule_kind;
+
+typedef enum pc_severity {
+	PC_SEV_INFO = 0,
+	PC_SEV_WARNING = 1,
+	PC_SEV_ERROR = 2
+} pc_severity;
+
+const char *pc_severity_name(pc_severity sev);
+const char *pc_rule_kind_name(pc_rule_kind kind);
+
+/* A read-only view of one loaded rule, for listings and outputs. */
+typedef struct pc_rule_info {
+	const char *id;
+	pc_rule_kind kind;
+	pc_severity severity;
+	const char *description;  /* "" when absent */
+	const char *basis;        /* "" when absent */
+	pc_date effective;        /* PC_NODATE when absent */
+	const char *pack_id;
+	const char *pack_name;
+	const char *file;
+	unsigned line, column;
+} pc_rule_info;
+
+size_t pc_ruleset_count(const pc_ruleset *set);
+int pc_ruleset_get(const pc_ruleset *set, size_t i, pc_rule_info *out);
+/* Index of the rule with this id, or -1. */
+long pc_ruleset_find(const pc_ruleset *set, const char *id);
+
+/* ---- Checking --------------------------------------------------------- */
+
+typedef enum pc_target_type {
+	PC_TARGET_UNIT,
+	PC_TARGET_PERSON,
+	PC_TARGET_TASK,
+	PC_TARGET_TITLE,
+	PC_TARGET_WAIVER,
+	PC_TARGET_PLAN
+} pc_target_type;
+
+const char *pc_target_type_name(pc_target_type type);
+
+typedef struct pc_location {
+	const char *file;
+	unsigned line, column;
+} pc_location;
+
+typedef struct pc_waiver_info {
+	const char *reason;
+	const char *approved_by;
+	pc_date expires;          /* PC_NODATE when it never expires */
+	pc_location location;
+} pc_waiver_info;
+
+typedef struct pc_finding {
+	const char *rule;         /* rule id, or "plan/..." / "rules/..." */
+	pc_severity severity;
+	const char *message;
+	const char *basis;        /* "" when the rule has none */
+	pc_location location;
+	pc_target_type target_type;
+	const char *target_id;    /* "" for the plan itself */
+	const pc_location *related;
+	size_t related_count;
+	bool has_value, has_limit;
+	int64_t value, limit;
+	bool waived;
+	const pc_waiver_info *waiver;  /* the waiver that matched, or NULL */
+} pc_finding;
+
+typedef enum pc_lag_state { PC_LAG_OVERDUE, PC_LAG_BEHIND } pc_lag_state;
+
+typedef struct pc_lagging {
+	const char *file;
+	const char *unit;
+	const char *unit_name;
+	const char *task;
+	const char *rule;
+	pc_date due;
+	pc_lag_state state;
+	int64_t days;             /* days past due (overdue), else 0 */
+	int percent;              /* percent done */
+	int expected;             /* expected percent */
+} pc_lagging;
+
+typedef struct pc_check_options {
+	pc_date as_of;            /* PC_NODATE: the plan's as_of, else today */
+	const char *only;         /* PCRE2: run only rules whose id matches */
+	const char *skip;         /* PCRE2: skip rules whose id matches */
+	const pc_limits *limits;  /* NULL: defaults */
+} pc_check_options;
+
+typedef struct pc_report pc_report;
+
+/*
+ * Check a plan against a rule set (which may be empty: structural findings
+ * are still reported). Fails only on a bad --only/--skip expression or out
+ * of memory.
+ */
+int pc_check(const pc_plan *plan, const pc_ruleset *rules,
+	     const pc_check_options *options, pc_report **out,
+	     pc_errors **errors);
+void pc_report_free(pc_report *report);
+
+pc_date pc_report_as_of(const pc_report *report);
+const pc_plan *pc_report_plan(const pc_report *report);
+const pc_ruleset *pc_report_rules(const pc_report *report);
+size_t pc_report_finding_count(const pc_report *report);
+const pc_finding *pc_report_finding(const pc_report *report, size_t i);
+size_t pc_report_lagging_count(const pc_report *report);
+const pc_lagging *pc_report_lagging(const pc_report *report, size_t i);
+
+typedef struct pc_summary {
+	size_t error, warning, info;  /* not counting waived findings */
+	size_t waived;
+	size_t lagging_units;         /* distinct units lagging */
+} pc_summary;
+
+void pc_report_summary(const pc_report *report, pc_summary *out);
+
+/* ---- Output ------------------------------------------------------------ */
+
+typedef enum pc_format {
+	PC_FORMAT_TEXT,
+	PC_FORMAT_JSON
+} pc_format;
+
+typedef struct pc_output_options {
+	bool color;               /* text: ANSI colour */
+	bool quiet;               /* text: findings only, no summary */
+} pc_output_options;
+
+/*
+ * Write the reports of one run (several plans) in one format to out.
+ * Returns 0, or PC_EIO when writing failed.
+ */
+int pc_write(FILE *out, pc_format format, const pc_report *const *reports,
+	     size_t count, const pc_output_options *options);
+
+/* Allocation fault injection, for tests: make the nth allocation from now
+ * on fail (1 = the next one); 0 turns it off. Returns -1 when the library
+ * was built without the seam. */
+int pc_fault_inject(unsigned long nth);
+
+const char *pc_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,152 @@
+/* arena.c - bump allocator with cleanup hooks. */
+#include "arena.h"
+#include "alloc.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define ARENA_ALIGN 16
+#define ARENA_CHUNK (64 * 1024)
+
+struct arena_chunk {
+	arena_chunk *next;
+	size_t size;
+	/* data follows, aligned */
+};
+
+struct arena_hook {
+	arena_hook *next;
+	void (*fn)(void *);
+	void *ptr;
+};
+
+#define CHUNK_HEADER ((sizeof(arena_chunk) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1))
+
+void arena_init(arena *a)
+{
+	memset(a, 0, sizeof *a);
+}
+
+void arena_free(arena *a)
+{
+	arena_hook *h;
+	arena_chunk *c, *next;
+
+	if (!a)
+		return;
+	/* Hooks live in the arena; run them all before any chunk goes. */
+	for (h = a->hooks; h; h = h->next)
+		h->fn(h->ptr);
+	for (c = a->chunks; c; c = next) {
+		next = c->next;
+		pc_free(c);
+	}
+	arena_init(a);
+}
+
+void *arena_alloc(arena *a, size_t size)
+{
+	arena_chunk *c;
+	size_t want;
+	char *p;
+
+	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	if (size == 0)
+		size = ARENA_ALIGN;
+	if ((size_t)(a->end - a->cur) >= size) {
+		p = a->cur;
+		a->cur += size;
+		return p;
+	}
+	if (size > SIZE_MAX - CHUNK_HEADER - ARENA_CHUNK)
+		return NULL;
+	want = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
+	c = pc_malloc(CHUNK_HEADER + want);
+	if (!c)
+		return NULL;
+	c->size = want;
+	a->total += CHUNK_HEADER + want;
+	p = (char *)c + CHUNK_HEADER;
+	if (want == size) {
+		/* A big block: keep the current chunk for small ones. */
+		if (a->chunks) {
+			c->next = a->chunks->next;
+			a->chunks->next = c;
+		} else {
+			c->next = NULL;
+			a->chunks = c;
+		}
+		return p;
+	}
+	c->next = a->chunks;
+	a->chunks = c;
+	a->cur = p + size;
+	a->end = p + want;
+	return p;
+}
+
+void *arena_zalloc(arena *a, size_t size)
+{
+	void *p = arena_alloc(a, size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t len)
+{
+	char *p;
+
+	if (len == SIZE_MAX)
+		return NULL;
+	p = arena_alloc(a, len + 1);
+	if (!p)
+		return NULL;
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *arena_strdup(arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_printf(arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	p = arena_alloc(a, (size_t)n + 1);
+	if (!p)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+int arena_on_free(arena *a, void (*fn)(void *), void *ptr)
+{
+	arena_hook *h = arena_alloc(a, sizeof *h);
+
+	if (!h) {
+		fn(ptr);
+		return -1;
+	}
+	h->fn = fn;
+	h->ptr = ptr;
+	h->next = a->hooks;
+	a->hooks = h;
+	return 0;
+}

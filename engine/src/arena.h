@@ -1,0 +1,32 @@
+/* arena.h - bump allocator. Everything a plan or a rule set allocates lives
+ * in its arena and dies in one arena_free(). Cleanup hooks (compiled
+ * regular expressions, hash tables) run at that moment too. */
+#ifndef PC_ARENA_H
+#define PC_ARENA_H
+#include <stddef.h>
+
+typedef struct arena_chunk arena_chunk;
+typedef struct arena_hook arena_hook;
+
+typedef struct arena {
+	arena_chunk *chunks;
+	char *cur, *end;
+	arena_hook *hooks;
+	size_t total;          /* bytes obtained from the system */
+} arena;
+
+void arena_init(arena *a);
+void arena_free(arena *a);
+/* Aligned to 16 bytes; NULL when out of memory. */
+void *arena_alloc(arena *a, size_t size);
+void *arena_zalloc(arena *a, size_t size);
+/* A NUL-terminated copy. */
+char *arena_strndup(arena *a, const char *s, size_t len);
+char *arena_strdup(arena *a, const char *s);
+/* printf into the arena. */
+char *arena_printf(arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Run fn(ptr) when the arena is freed; -1 when out of memory (fn is then
+ * run at once, so the caller need not clean up). */
+int arena_on_free(arena *a, void (*fn)(void *), void *ptr);
+#endif

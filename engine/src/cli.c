@@ -1,0 +1,2 @@
+#include "plancheck.h"
+int main(void) { return 0; }

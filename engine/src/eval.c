@@ -1,0 +1,2 @@
+/* eval.c - to be written. */
+#include "plancheck.h"

@@ -1,0 +1,33 @@
+/* eval.h - evaluating rules (internal). eval.c drives; one file per kind. */
+#ifndef PC_EVAL_H
+#define PC_EVAL_H
+#include "findings.h"
+
+typedef struct eval_ctx {
+	const pc_plan *plan;
+	const pc_ruleset *rules;
+	pc_report *report;
+	pc_date as_of;
+	int status;            /* 0, or PC_ENOMEM once memory ran out */
+} eval_ctx;
+
+/* Add a finding for rule r: severity, basis from the rule; the message is
+ * r's template expanded with args, or default_msg when r has none. */
+pc_finding *eval_finding(eval_ctx *ctx, const rule *r, loc where,
+			 pc_target_type type, const char *target_id,
+			 const tmpl_args *args, const char *default_msg);
+/* Report a regular expression that hit its limit while evaluating r. */
+void eval_regex_limit(eval_ctx *ctx, const rule *r, loc where,
+		      pc_target_type type, const char *target_id);
+/* A rules/unknown-ref info finding, positioned in the rule file. */
+void eval_unknown_ref(eval_ctx *ctx, const rule *r, rloc where,
+		      const char *what, const char *name);
+
+void eval_merged_titles(eval_ctx *ctx, const rule *r);
+void eval_deadline(eval_ctx *ctx, const rule *r);
+void eval_quota(eval_ctx *ctx, const rule *r);
+void eval_pattern(eval_ctx *ctx, const rule *r);
+
+/* Apply waivers to the findings (waive.c), after all rules ran. */
+void eval_waivers(eval_ctx *ctx);
+#endif

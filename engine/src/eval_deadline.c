@@ -1,0 +1,2 @@
+/* eval_deadline.c - to be written. */
+#include "plancheck.h"

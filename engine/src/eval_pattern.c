@@ -1,0 +1,2 @@
+/* eval_pattern.c - to be written. */
+#include "plancheck.h"

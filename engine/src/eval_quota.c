@@ -1,0 +1,2 @@
+/* eval_quota.c - to be written. */
+#include "plancheck.h"

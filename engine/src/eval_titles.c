@@ -1,0 +1,2 @@
+/* eval_titles.c - to be written. */
+#include "plancheck.h"

@@ -1,0 +1,2 @@
+/* findings.c - to be written. */
+#include "plancheck.h"

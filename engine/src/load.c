@@ -1,0 +1,2 @@
+/* load.c - to be written. */
+#include "plancheck.h"

@@ -1,0 +1,211 @@
+/* model.h - the in-memory plan (internal).
+ *
+ * Everything here lives in the plan's arena. Strings are interned in the
+ * plan's strtab: equal strings of one plan are equal pointers. Every node
+ * keeps where it came from (file, 1-based line and column). Entities are
+ * kept in document order in arrays; ids are indexed in idmaps. */
+#ifndef PC_MODEL_H
+#define PC_MODEL_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "plancheck.h"
+#include "arena.h"
+#include "strtab.h"
+#include "select.h"
+
+typedef struct loc {
+	const char *file;
+	uint32_t line, col;
+} loc;
+
+/* A scalar value of an attrs map. */
+typedef enum value_type { VAL_STRING, VAL_INT, VAL_BOOL, VAL_DATE } value_type;
+
+typedef struct value {
+	value_type type;
+	const char *text;     /* canonical text: decimal, true/false, YYYY-MM-DD,
+				 or the string itself (interned) */
+	int64_t num;          /* VAL_INT: the integer; VAL_DATE: day number;
+				 VAL_BOOL: 0 or 1 */
+} value;
+
+typedef struct attr {
+	const char *key;      /* interned */
+	value val;
+	loc where;
+} attr;
+
+typedef struct attrs {
+	attr *items;          /* sorted by key pointer order is NOT assumed */
+	uint32_t count;
+} attrs;
+
+/* The value of key, or NULL. Linear in the (small) number of attributes. */
+const value *attrs_get(const attrs *a, const char *key);
+
+typedef enum leadership { LEAD_NONE, LEAD_HEAD, LEAD_DEPUTY } leadership;
+
+typedef struct title {
+	const char *id, *name, *kind;   /* kind: NULL when absent */
+	leadership leadership;
+	loc where;
+	uint32_t index;
+} title;
+
+typedef struct unit unit;
+typedef struct person person;
+
+typedef struct position {
+	const char *title_id;   /* as written */
+	title *title;           /* NULL when it did not resolve */
+	person **holders;       /* resolved holders (unresolved ones left out) */
+	uint32_t nholders;
+	uint32_t slots;         /* default: number of holders as written */
+	uint32_t baseline;      /* default: slots */
+	unit *unit;
+	loc where;              /* the position entry */
+	loc *holder_where;      /* position of each holder id, parallel to holders */
+} position;
+
+typedef struct person {
+	const char *id, *name;
+	attrs attrs;
+	loc where;
+	uint32_t index;
+	position **positions;   /* positions held, in document order of units */
+	uint32_t npositions;
+} person;
+
+typedef enum unit_status {
+	ST_ACTIVE, ST_NEW, ST_MERGED, ST_DISSOLVED
+} unit_status;
+
+#define STATUS_BIT(s) (1u << (s))
+/* Units that exist after the plan, and that existed at its start. */
+#define STATUS_AFTER (STATUS_BIT(ST_ACTIVE) | STATUS_BIT(ST_NEW))
+#define STATUS_START (STATUS_BIT(ST_ACTIVE) | STATUS_BIT(ST_MERGED) | STATUS_BIT(ST_DISSOLVED))
+
+typedef struct task task;
+
+typedef struct progress {
+	const char *task_id;    /* as written */
+	task *task;             /* NULL when unknown */
+	pc_date done;           /* PC_NODATE when not done */
+	int percent;            /* -1 when not given */
+	loc where;
+} progress;
+
+typedef struct staff {
+	bool has_baseline, has_quota, has_actual;
+	int64_t baseline, quota, actual;
+} staff;
+
+struct unit {
+	const char *id, *name, *level, *kind;   /* kind: NULL when absent */
+	const char **tags;
+	uint32_t ntags;
+	attrs attrs;
+	unit_status status;
+	const char *into_id;    /* as written, NULL when absent */
+	unit *into;
+	pc_date effective;
+	bool has_staff;
+	staff staff;
+	position *positions;
+	uint32_t npositions;
+	progress *progress;
+	uint32_t nprogress;
+	const char *parent_id;  /* flat form, as written; NULL when absent */
+	unit *parent;
+	unit **children;        /* direct children in document order */
+	uint32_t nchildren;
+	uint32_t depth;         /* 0 for roots */
+	uint32_t index;         /* in plan->units */
+	uint32_t pre, post;     /* pre-order numbers: u is under a when
+				   a->pre <= u->pre && u->pre <= a->post */
+	loc where;              /* the unit's mapping */
+};
+
+struct task {
+	const char *id, *name;
+	selector applies_to;
+	pc_date start;          /* PC_NODATE: the plan's start */
+	pc_date due;            /* PC_NODATE only when missing (a finding) */
+	loc where;
+	uint32_t index;
+	unit **owners;          /* units the task applies to, document order */
+	progress **owner_progress; /* parallel: the unit's entry, or NULL */
+	uint32_t nowners;
+};
+
+typedef struct waiver {
+	const char *rule, *target, *reason, *approved_by;
+	pc_date expires;        /* PC_NODATE: never */
+	loc where;
+	pc_waiver_info info;    /* the public view */
+	bool used;
+} waiver;
+
+typedef struct rule_ref {
+	const char *path;       /* resolved against the plan's directory */
+	loc where;
+} rule_ref;
+
+/* A structural finding from loading (plan/...). */
+typedef struct load_finding {
+	const char *rule;
+	pc_severity severity;
+	const char *message;
+	loc where;
+	pc_target_type target_type;
+	const char *target_id;
+} load_finding;
+
+struct pc_plan {
+	arena arena;
+	strtab strings;
+	const char *file;
+	const char *id, *name, *authority;   /* "" when absent */
+	pc_date start, end, as_of;
+	loc where;              /* the plan: mapping */
+
+	rule_ref *rules;
+	uint32_t nrules;
+	title **titles;
+	uint32_t ntitles;
+	person **people;
+	uint32_t npeople;
+	unit **units;           /* every unit, pre-order (parents first) */
+	uint32_t nunits;
+	unit **roots;
+	uint32_t nroots;
+	task **tasks;
+	uint32_t ntasks;
+	waiver *waivers;
+	uint32_t nwaivers;
+
+	idmap unit_ids, title_ids, person_ids, task_ids;
+
+	load_finding *findings;
+	size_t nfindings, findings_cap;
+};
+
+/* Nearest ancestor-or-self of u whose level is level (interned in the
+ * plan), or NULL. */
+unit *unit_ancestor_at(unit *u, const char *level);
+static inline bool unit_exists_after(const unit *u)
+{
+	return u->status == ST_ACTIVE || u->status == ST_NEW;
+}
+static inline bool unit_existed_at_start(const unit *u)
+{
+	return u->status != ST_NEW;
+}
+static inline bool unit_is_under(const unit *u, const unit *ancestor)
+{
+	return ancestor->pre <= u->pre && u->pre <= ancestor->post;
+}
+
+/* Build the plan model (load.c), then resolve references (resolve.c). */
+int plan_resolve(pc_plan *plan, problems *probs);
+#endif

@@ -1,0 +1,2 @@
+/* out_json.c - to be written. */
+#include "plancheck.h"

@@ -1,0 +1,2 @@
+/* out_text.c - to be written. */
+#include "plancheck.h"

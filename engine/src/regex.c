@@ -1,0 +1,2 @@
+/* regex.c - to be written. */
+#include "plancheck.h"

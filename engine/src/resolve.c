@@ -1,0 +1,2 @@
+/* resolve.c - to be written. */
+#include "plancheck.h"

@@ -1,0 +1,2 @@
+/* rules_load.c - to be written. */
+#include "plancheck.h"

@@ -1,0 +1,2 @@
+/* select.c - to be written. */
+#include "plancheck.h"

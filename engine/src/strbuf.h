@@ -1,0 +1,26 @@
+/* strbuf.h - a growable byte buffer for building output. An allocation
+ * failure is remembered (failed) and later appends do nothing. */
+#ifndef PC_STRBUF_H
+#define PC_STRBUF_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct strbuf {
+	char *data;
+	size_t len, cap;
+	bool failed;
+} strbuf;
+
+void sb_init(strbuf *b);
+void sb_free(strbuf *b);
+void sb_add(strbuf *b, const char *s, size_t len);
+void sb_puts(strbuf *b, const char *s);
+void sb_putc(strbuf *b, char c);
+void sb_printf(strbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A JSON string literal, quotes included; invalid UTF-8 becomes U+FFFD. */
+void sb_json_str(strbuf *b, const char *s);
+/* Write the buffer to out; 0, or PC_EIO (also when the buffer failed). */
+int sb_write(const strbuf *b, FILE *out);
+#endif

@@ -1,0 +1,55 @@
+/* strtab.h - interned strings and id maps.
+ *
+ * An interned string is a NUL-terminated char array owned by the table's
+ * arena, with its length and hash stored just before it: two interned
+ * strings of one table are equal exactly when their pointers are. */
+#ifndef PC_STRTAB_H
+#define PC_STRTAB_H
+#include <stddef.h>
+#include <stdint.h>
+#include "arena.h"
+
+typedef struct str_head {
+	uint32_t len;
+	uint32_t hash;
+} str_head;
+
+#define STR_HEAD(s) ((const str_head *)(const void *)((s) - sizeof(str_head)))
+static inline uint32_t str_len(const char *s) { return STR_HEAD(s)->len; }
+static inline uint32_t str_hash(const char *s) { return STR_HEAD(s)->hash; }
+
+uint32_t str_hash_bytes(const char *s, size_t len);
+
+typedef struct strtab {
+	arena *arena;
+	const char **slots;
+	size_t count, cap;
+} strtab;
+
+void strtab_init(strtab *t, arena *a);
+void strtab_free(strtab *t);
+/* The interned copy of s[0..len); NULL when out of memory or len is over
+ * UINT32_MAX - 64. */
+const char *strtab_intern(strtab *t, const char *s, size_t len);
+
+/* A map from strings to pointers, open addressing. Keys are interned
+ * strings (see above); lookups may use any text. */
+typedef struct idmap {
+	const char **keys;
+	void **vals;
+	size_t count, cap;
+} idmap;
+
+void idmap_init(idmap *m);
+void idmap_free(idmap *m);
+/* Insert key -> val. Returns 0 (inserted), 1 (key present: *existing set,
+ * map unchanged), -1 (out of memory). */
+int idmap_put(idmap *m, const char *interned_key, void *val, void **existing);
+/* Insert or replace. 0 or -1 (out of memory). */
+int idmap_set(idmap *m, const char *interned_key, void *val);
+void *idmap_get(const idmap *m, const char *text, size_t len);
+static inline void *idmap_get_str(const idmap *m, const char *interned)
+{
+	return idmap_get(m, interned, str_len(interned));
+}
+#endif

@@ -1,0 +1,2 @@
+/* waive.c - to be written. */
+#include "plancheck.h"

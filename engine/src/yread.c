@@ -1,0 +1,986 @@
+/* yread.c - pull reader over libyaml events: positions, limits, aliases,
+ * merge keys, duplicate keys. See yread.h for the contract. */
+#include "yread.h"
+#include "alloc.h"
+#include "arena.h"
+#include "strtab.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+/* One event of an anchored node, kept for replay. */
+typedef struct rec_ev {
+	const char *text;
+	uint32_t len;
+	uint32_t line, col;
+	uint32_t alias;          /* YR_ALIAS: the recording it refers to */
+	uint8_t type;
+	uint8_t plain;
+} rec_ev;
+
+/* A recorded node: events [start, end) of the log. */
+typedef struct recording {
+	size_t start, end;
+	bool open;
+} recording;
+
+typedef struct open_rec {
+	uint32_t rec;
+	size_t depth;            /* depth before the node's first event */
+} open_rec;
+
+typedef struct frame {
+	uint32_t rec;
+	size_t pos;
+} frame;
+
+typedef struct keyent {
+	const char *text;
+	size_t len;
+	uint32_t hash;
+} keyent;
+
+typedef struct scratch_chunk scratch_chunk;
+struct scratch_chunk {
+	scratch_chunk *prev;
+	size_t size, used;
+	char data[];
+};
+
+struct yreader {
+	yaml_parser_t parser;
+	bool parser_ready;
+	yaml_event_t cur;
+	bool have_cur;
+	FILE *fp;
+	uint64_t bytes_read;
+	bool over_size;
+	int io_errno;
+
+	pc_limits limits;
+	problems *probs;
+	pc_errors *errors;
+	const char *file;
+	int status;
+
+	arena arena;             /* recorded texts, anchor names */
+	strtab names;
+	idmap anchors;           /* anchor name -> recording number + 1 */
+
+	rec_ev *log;
+	size_t nlog, log_cap;
+	recording *recs;
+	size_t nrecs, recs_cap;
+	open_rec *open;
+	size_t nopen, open_cap;
+	frame *frames;
+	size_t nframes, frames_cap;
+	bool from_replay;        /* the last event came from a recording */
+
+	uint64_t alias_events;
+	size_t depth;
+
+	keyent *keys;
+	size_t nkeys, keys_cap;
+	scratch_chunk *scratch;
+	scratch_chunk *spare;
+};
+
+/* ---- errors ------------------------------------------------------------ */
+
+static int fail(yreader *r, int code, uint32_t line, uint32_t col,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int fail(yreader *r, int code, uint32_t line, uint32_t col,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->status < 0)
+		return r->status;
+	r->status = code;
+	va_start(ap, fmt);
+	if (errors_addv(r->errors, r->file, line, col, fmt, ap) < 0)
+		r->status = PC_ENOMEM;
+	va_end(ap);
+	return r->status;
+}
+
+static int oom(yreader *r)
+{
+	return fail(r, PC_ENOMEM, 0, 0, "out of memory");
+}
+
+int yr_status(const yreader *r)
+{
+	return r->status;
+}
+
+const char *yr_file(const yreader *r)
+{
+	return r->file;
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+static int read_handler(void *data, unsigned char *buffer, size_t size,
+			size_t *size_read)
+{
+	yreader *r = data;
+	size_t n;
+
+	n = fread(buffer, 1, size, r->fp);
+	if (n == 0 && ferror(r->fp)) {
+		r->io_errno = errno ? errno : EIO;
+		return 0;
+	}
+	r->bytes_read += n;
+	if (r->bytes_read > r->limits.max_file_size) {
+		r->over_size = true;
+		return 0;
+	}
+	*size_read = n;
+	return 1;
+}
+
+static int reader_new(yreader **out, const char *name, const pc_limits *limits,
+		      problems *probs, pc_errors *errors)
+{
+	yreader *r = pc_calloc(1, sizeof *r);
+
+	*out = NULL;
+	if (!r) {
+		errors_add(errors, name, 0, 0, "out of memory");
+		return PC_ENOMEM;
+	}
+	if (limits)
+		r->limits = *limits;
+	else
+		pc_limits_default(&r->limits);
+	r->probs = probs;
+	r->errors = errors;
+	arena_init(&r->arena);
+	strtab_init(&r->names, &r->arena);
+	idmap_init(&r->anchors);
+	r->file = arena_strdup(&r->arena, name);
+	if (!r->file || !yaml_parser_initialize(&r->parser)) {
+		yr_close(r);
+		errors_add(errors, name, 0, 0, "out of memory");
+		return PC_ENOMEM;
+	}
+	r->parser_ready = true;
+	*out = r;
+	return 0;
+}
+
+int yr_open_file(yreader **out, const char *path, const pc_limits *limits,
+		 problems *probs, pc_errors *errors)
+{
+	yreader *r;
+	struct stat st;
+	int rc = reader_new(&r, path, limits, probs, errors);
+
+	if (rc < 0)
+		return rc;
+	r->fp = fopen(path, "rb");
+	if (!r->fp) {
+		rc = errno;
+		errors_add(errors, path, 0, 0, "cannot open file: %s",
+			   strerror(rc));
+		yr_close(r);
+		return PC_EIO;
+	}
+	if (fstat(fileno(r->fp), &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			errors_add(errors, path, 0, 0,
+				   "is a directory, not a YAML file");
+			yr_close(r);
+			return PC_EIO;
+		}
+		if (S_ISREG(st.st_mode) &&
+		    (uint64_t)st.st_size > r->limits.max_file_size) {
+			errors_add(errors, path, 0, 0,
+				   "file is %llu bytes, over the limit of %llu "
+				   "bytes (raise it with --max-file-size)",
+				   (unsigned long long)st.st_size,
+				   (unsigned long long)r->limits.max_file_size);
+			yr_close(r);
+			return PC_ELIMIT;
+		}
+	}
+	yaml_parser_set_input(&r->parser, read_handler, r);
+	*out = r;
+	return 0;
+}
+
+int yr_open_string(yreader **out, const char *name, const char *text,
+		   size_t len, const pc_limits *limits, problems *probs,
+		   pc_errors *errors)
+{
+	yreader *r;
+	int rc = reader_new(&r, name, limits, probs, errors);
+
+	if (rc < 0)
+		return rc;
+	if (len > r->limits.max_file_size) {
+		errors_add(errors, name, 0, 0,
+			   "input is %zu bytes, over the limit of %llu bytes "
+			   "(raise it with --max-file-size)",
+			   len, (unsigned long long)r->limits.max_file_size);
+		yr_close(r);
+		return PC_ELIMIT;
+	}
+	yaml_parser_set_input_string(&r->parser, (const unsigned char *)text, len);
+	*out = r;
+	return 0;
+}
+
+void yr_close(yreader *r)
+{
+	scratch_chunk *c, *prev;
+
+	if (!r)
+		return;
+	if (r->have_cur)
+		yaml_event_delete(&r->cur);
+	if (r->parser_ready)
+		yaml_parser_delete(&r->parser);
+	if (r->fp)
+		fclose(r->fp);
+	for (c = r->scratch; c; c = prev) {
+		prev = c->prev;
+		pc_free(c);
+	}
+	pc_free(r->spare);
+	pc_free(r->log);
+	pc_free(r->recs);
+	pc_free(r->open);
+	pc_free(r->frames);
+	pc_free(r->keys);
+	idmap_free(&r->anchors);
+	strtab_free(&r->names);
+	arena_free(&r->arena);
+	pc_free(r);
+}
+
+/* ---- live events --------------------------------------------------------- */
+
+static int syntax_error(yreader *r)
+{
+	yaml_parser_t *p = &r->parser;
+	uint32_t line, col;
+
+	if (r->over_size)
+		return fail(r, PC_ELIMIT, 0, 0,
+			    "input is over the limit of %llu bytes (raise it "
+			    "with --max-file-size)",
+			    (unsigned long long)r->limits.max_file_size);
+	if (r->io_errno)
+		return fail(r, PC_EIO, 0, 0, "read error: %s",
+			    strerror(r->io_errno));
+	if (p->error == YAML_MEMORY_ERROR)
+		return oom(r);
+	if (p->error == YAML_READER_ERROR) {
+		line = (uint32_t)p->mark.line + 1;
+		col = (uint32_t)p->mark.column + 1;
+		return fail(r, PC_ESYNTAX, line, col,
+			    "not valid YAML text: %s (at byte %zu)",
+			    p->problem ? p->problem : "unreadable input",
+			    p->problem_offset);
+	}
+	line = (uint32_t)p->problem_mark.line + 1;
+	col = (uint32_t)p->problem_mark.column + 1;
+	if (p->context)
+		return fail(r, PC_ESYNTAX, line, col,
+			    "YAML syntax error: %s %s (line %zu)",
+			    p->problem ? p->problem : "error", p->context,
+			    p->context_mark.line + 1);
+	return fail(r, PC_ESYNTAX, line, col, "YAML syntax error: %s",
+		    p->problem ? p->problem : "unknown error");
+}
+
+static int live_fetch(yreader *r)
+{
+	if (r->have_cur) {
+		yaml_event_delete(&r->cur);
+		r->have_cur = false;
+	}
+	if (!yaml_parser_parse(&r->parser, &r->cur))
+		return syntax_error(r);
+	r->have_cur = true;
+	return 0;
+}
+
+static int log_append(yreader *r, yr_type type, const char *text, size_t len,
+		      bool plain, uint32_t line, uint32_t col, uint32_t alias)
+{
+	rec_ev *e;
+
+	if (pc_grow(&r->log, &r->log_cap, r->nlog + 1, sizeof *r->log) < 0)
+		return oom(r);
+	e = &r->log[r->nlog];
+	e->text = "";
+	if (len) {
+		e->text = arena_strndup(&r->arena, text, len);
+		if (!e->text)
+			return oom(r);
+	}
+	e->len = (uint32_t)len;
+	e->line = line;
+	e->col = col;
+	e->alias = alias;
+	e->type = (uint8_t)type;
+	e->plain = plain;
+	r->nlog++;
+	return 0;
+}
+
+/* Register an anchor for a recording that starts at log index start. */
+static int anchor_define(yreader *r, const char *name, size_t start, bool open)
+{
+	const char *key;
+	uint32_t idx;
+
+	if (pc_grow(&r->recs, &r->recs_cap, r->nrecs + 1, sizeof *r->recs) < 0)
+		return oom(r);
+	idx = (uint32_t)r->nrecs++;
+	r->recs[idx].start = start;
+	r->recs[idx].end = start + 1;
+	r->recs[idx].open = open;
+	key = strtab_intern(&r->names, name, strlen(name));
+	if (!key)
+		return oom(r);
+	/* A later anchor of the same name replaces the earlier one. */
+	if (idmap_set(&r->anchors, key, (void *)(uintptr_t)(idx + 1)) < 0)
+		return oom(r);
+	if (open) {
+		if (pc_grow(&r->open, &r->open_cap, r->nopen + 1, sizeof *r->open) < 0)
+			return oom(r);
+		r->open[r->nopen].rec = idx;
+		r->open[r->nopen].depth = r->depth;
+		r->nopen++;
+	}
+	return (int)idx;
+}
+
+static int depth_in(yreader *r, uint32_t line, uint32_t col)
+{
+	if (++r->depth > r->limits.max_depth)
+		return fail(r, PC_ELIMIT, line, col,
+			    "nesting deeper than the limit of %u levels",
+			    (unsigned)r->limits.max_depth);
+	return 0;
+}
+
+/* The next event without expanding aliases: a YR_ALIAS event carries its
+ * recording in *alias. */
+static int next_raw(yreader *r, yr_event *ev, uint32_t *alias)
+{
+	yaml_event_t *e;
+	const char *anchor = NULL;
+	uint32_t line, col;
+	int rc;
+
+	if (r->status < 0)
+		return r->status;
+	while (r->nframes) {
+		frame *f = &r->frames[r->nframes - 1];
+		const rec_ev *re;
+
+		if (f->pos >= r->recs[f->rec].end) {
+			r->nframes--;
+			continue;
+		}
+		re = &r->log[f->pos++];
+		ev->type = (yr_type)re->type;
+		ev->text = re->text;
+		ev->len = re->len;
+		ev->plain = re->plain;
+		ev->line = re->line;
+		ev->col = re->col;
+		r->from_replay = true;
+		if (ev->type == YR_ALIAS) {
+			*alias = re->alias;
+			return 0;
+		}
+		if (++r->alias_events > r->limits.max_alias_events)
+			return fail(r, PC_ELIMIT, re->line, re->col,
+				    "aliases expand to more than %llu YAML "
+				    "events (a \"billion laughs\" document?); "
+				    "the limit stops runaway expansion",
+				    (unsigned long long)r->limits.max_alias_events);
+		if (ev->type == YR_SEQ_START || ev->type == YR_MAP_START)
+			return depth_in(r, ev->line, ev->col);
+		if (ev->type == YR_SEQ_END || ev->type == YR_MAP_END)
+			r->depth--;
+		return 0;
+	}
+
+	r->from_replay = false;
+	if ((rc = live_fetch(r)) < 0)
+		return rc;
+	e = &r->cur;
+	line = (uint32_t)e->start_mark.line + 1;
+	col = (uint32_t)e->start_mark.column + 1;
+	ev->text = "";
+	ev->len = 0;
+	ev->plain = false;
+	ev->line = line;
+	ev->col = col;
+
+	switch (e->type) {
+	case YAML_ALIAS_EVENT: {
+		const char *name = (const char *)e->data.alias.anchor;
+		void *v = idmap_get(&r->anchors, name, strlen(name));
+		uint32_t idx;
+
+		if (!v)
+			return fail(r, PC_ESYNTAX, line, col,
+				    "alias *%s refers to no anchor defined "
+				    "before it (define &%s first)", name, name);
+		idx = (uint32_t)((uintptr_t)v - 1);
+		if (r->recs[idx].open)
+			return fail(r, PC_ESYNTAX, line, col,
+				    "alias *%s refers to the node that "
+				    "contains it (a recursive alias)", name);
+		if (r->nopen && log_append(r, YR_ALIAS, NULL, 0, false, line,
+					   col, idx) < 0)
+			return r->status;
+		ev->type = YR_ALIAS;
+		*alias = idx;
+		return 0;
+	}
+	case YAML_SCALAR_EVENT: {
+		const char *tag = (const char *)e->data.scalar.tag;
+
+		if (e->data.scalar.length > r->limits.max_scalar_len)
+			return fail(r, PC_ELIMIT, line, col,
+				    "a scalar of %zu bytes is over the limit "
+				    "of %llu bytes", e->data.scalar.length,
+				    (unsigned long long)r->limits.max_scalar_len);
+		ev->type = YR_SCALAR;
+		ev->text = (const char *)e->data.scalar.value;
+		ev->len = e->data.scalar.length;
+		ev->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+			    (!tag || strcmp(tag, "tag:yaml.org,2002:str") != 0);
+		anchor = (const char *)e->data.scalar.anchor;
+		if (r->nopen || anchor) {
+			if (log_append(r, YR_SCALAR, ev->text, ev->len,
+				       ev->plain, line, col, 0) < 0)
+				return r->status;
+			if (anchor && anchor_define(r, anchor, r->nlog - 1, false) < 0)
+				return r->status;
+		}
+		return 0;
+	}
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		ev->type = e->type == YAML_SEQUENCE_START_EVENT ? YR_SEQ_START
+								 : YR_MAP_START;
+		anchor = (const char *)(e->type == YAML_SEQUENCE_START_EVENT
+					? e->data.sequence_start.anchor
+					: e->data.mapping_start.anchor);
+		if (r->nopen || anchor) {
+			if (log_append(r, ev->type, NULL, 0, false, line, col, 0) < 0)
+				return r->status;
+			if (anchor && anchor_define(r, anchor, r->nlog - 1, true) < 0)
+				return r->status;
+		}
+		return depth_in(r, line, col);
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		ev->type = e->type == YAML_SEQUENCE_END_EVENT ? YR_SEQ_END
+							       : YR_MAP_END;
+		r->depth--;
+		if (r->nopen && log_append(r, ev->type, NULL, 0, false, line,
+					   col, 0) < 0)
+			return r->status;
+		while (r->nopen && r->open[r->nopen - 1].depth == r->depth) {
+			recording *rec = &r->recs[r->open[r->nopen - 1].rec];
+			rec->end = r->nlog;
+			rec->open = false;
+			r->nopen--;
+		}
+		return 0;
+	default:
+		return fail(r, PC_ESYNTAX, line, col,
+			    "unexpected YAML document or stream boundary");
+	}
+}
+
+static int push_frame(yreader *r, uint32_t rec, uint32_t line, uint32_t col)
+{
+	if (r->nframes >= r->limits.max_depth)
+		return fail(r, PC_ELIMIT, line, col,
+			    "aliases nested deeper than the limit of %u levels",
+			    (unsigned)r->limits.max_depth);
+	if (pc_grow(&r->frames, &r->frames_cap, r->nframes + 1,
+		    sizeof *r->frames) < 0)
+		return oom(r);
+	r->frames[r->nframes].rec = rec;
+	r->frames[r->nframes].pos = r->recs[rec].start;
+	r->nframes++;
+	return 0;
+}
+
+int yr_next(yreader *r, yr_event *ev)
+{
+	uint32_t alias;
+	int rc;
+
+	for (;;) {
+		if ((rc = next_raw(r, ev, &alias)) < 0)
+			return rc;
+		if (ev->type != YR_ALIAS)
+			return 0;
+		if ((rc = push_frame(r, alias, ev->line, ev->col)) < 0)
+			return rc;
+	}
+}
+
+int yr_skip(yreader *r, const yr_event *first)
+{
+	size_t level;
+	yr_event ev;
+	int rc;
+
+	if (first->type != YR_SEQ_START && first->type != YR_MAP_START)
+		return r->status;
+	level = 1;
+	while (level) {
+		if ((rc = yr_next(r, &ev)) < 0)
+			return rc;
+		if (ev.type == YR_SEQ_START || ev.type == YR_MAP_START)
+			level++;
+		else if (ev.type == YR_SEQ_END || ev.type == YR_MAP_END)
+			level--;
+	}
+	return 0;
+}
+
+int yr_begin(yreader *r, yr_event *root)
+{
+	int rc;
+
+	if ((rc = live_fetch(r)) < 0)
+		return rc;
+	if (r->cur.type != YAML_STREAM_START_EVENT)
+		return fail(r, PC_ESYNTAX, 1, 1, "not a YAML stream");
+	if ((rc = live_fetch(r)) < 0)
+		return rc;
+	if (r->cur.type == YAML_STREAM_END_EVENT)
+		return 0;
+	if (r->cur.type != YAML_DOCUMENT_START_EVENT)
+		return fail(r, PC_ESYNTAX, 1, 1, "not a YAML document");
+	if ((rc = yr_next(r, root)) < 0)
+		return rc;
+	return 1;
+}
+
+int yr_finish(yreader *r)
+{
+	int rc;
+
+	if (r->status < 0)
+		return r->status;
+	if ((rc = live_fetch(r)) < 0)
+		return rc;
+	if (r->cur.type != YAML_DOCUMENT_END_EVENT)
+		return fail(r, PC_ESYNTAX, (uint32_t)r->cur.start_mark.line + 1,
+			    (uint32_t)r->cur.start_mark.column + 1,
+			    "unexpected content after the document");
+	if ((rc = live_fetch(r)) < 0)
+		return rc;
+	if (r->cur.type == YAML_DOCUMENT_START_EVENT)
+		return fail(r, PC_EINVALID, (uint32_t)r->cur.start_mark.line + 1,
+			    (uint32_t)r->cur.start_mark.column + 1,
+			    "a second YAML document: a file holds exactly one "
+			    "(split it into two files)");
+	return 0;
+}
+
+/* ---- mappings -------------------------------------------------------------- */
+
+static char *scratch_alloc(yreader *r, size_t n)
+{
+	scratch_chunk *c = r->scratch;
+
+	if (!c || c->size - c->used < n) {
+		size_t size = n > 16384 ? n : 16384;
+		if (r->spare && r->spare->size >= n) {
+			c = r->spare;
+			r->spare = NULL;
+		} else {
+			c = pc_malloc(sizeof *c + size);
+			if (!c)
+				return NULL;
+			c->size = size;
+		}
+		c->used = 0;
+		c->prev = r->scratch;
+		r->scratch = c;
+	}
+	c->used += n;
+	return c->data + c->used - n;
+}
+
+static void scratch_release(yreader *r, void *mark, size_t off)
+{
+	while (r->scratch && r->scratch != mark) {
+		scratch_chunk *c = r->scratch;
+		r->scratch = c->prev;
+		if (!r->spare || r->spare->size < c->size) {
+			pc_free(r->spare);
+			r->spare = c;
+		} else {
+			pc_free(c);
+		}
+	}
+	if (r->scratch)
+		r->scratch->used = off;
+}
+
+void yr_map_begin(yreader *r, yr_map *m, const yr_event *start)
+{
+	memset(m, 0, sizeof *m);
+	m->line = start->line;
+	m->col = start->col;
+	m->key_base = r->nkeys;
+	m->scratch_mark = r->scratch;
+	m->scratch_off = r->scratch ? r->scratch->used : 0;
+	m->depth = r->depth;
+}
+
+static void map_release(yreader *r, yr_map *m)
+{
+	r->nkeys = m->key_base;
+	scratch_release(r, m->scratch_mark, m->scratch_off);
+	pc_free(m->index);
+	pc_free(m->sources);
+	m->index = NULL;
+	m->sources = NULL;
+	m->phase = 2;
+}
+
+void yr_map_abort(yreader *r, yr_map *m)
+{
+	if (m->phase != 2)
+		map_release(r, m);
+}
+
+#define LINEAR_KEYS 16
+
+static int index_insert(yr_map *m, yreader *r, size_t k)
+{
+	size_t mask = m->index_cap - 1, i;
+
+	for (i = r->keys[k].hash & mask; m->index[i]; i = (i + 1) & mask)
+		;
+	m->index[i] = (uint32_t)(k - m->key_base + 1);
+	return 0;
+}
+
+/* Is the key already in this mapping? If not, add it. 1 seen, 0 added. */
+static int key_seen_or_add(yreader *r, yr_map *m, const yr_event *key,
+			   const char **copy)
+{
+	size_t n = r->nkeys - m->key_base, i;
+	uint32_t h = str_hash_bytes(key->text, key->len);
+	char *text;
+
+	if (m->index) {
+		size_t mask = m->index_cap - 1;
+		for (i = h & mask; m->index[i]; i = (i + 1) & mask) {
+			keyent *k = &r->keys[m->key_base + m->index[i] - 1];
+			if (k->hash == h && k->len == key->len &&
+			    memcmp(k->text, key->text, key->len) == 0)
+				return 1;
+		}
+	} else {
+		for (i = m->key_base; i < r->nkeys; i++) {
+			keyent *k = &r->keys[i];
+			if (k->hash == h && k->len == key->len &&
+			    memcmp(k->text, key->text, key->len) == 0)
+				return 1;
+		}
+	}
+	text = scratch_alloc(r, key->len + 1);
+	if (!text || pc_grow(&r->keys, &r->keys_cap, r->nkeys + 1,
+			     sizeof *r->keys) < 0)
+		return oom(r);
+	memcpy(text, key->text, key->len);
+	text[key->len] = '\0';
+	r->keys[r->nkeys].text = text;
+	r->keys[r->nkeys].len = key->len;
+	r->keys[r->nkeys].hash = h;
+	r->nkeys++;
+	*copy = text;
+	n++;
+	if (n > LINEAR_KEYS && n * 2 > m->index_cap) {
+		size_t cap = m->index_cap ? m->index_cap * 2 : 64;
+		uint32_t *idx;
+		while (cap < n * 2)
+			cap *= 2;
+		idx = pc_calloc(cap, sizeof *idx);
+		if (!idx)
+			return oom(r);
+		pc_free(m->index);
+		m->index = idx;
+		m->index_cap = cap;
+		for (i = m->key_base; i < r->nkeys; i++)
+			index_insert(m, r, i);
+	} else if (m->index) {
+		index_insert(m, r, r->nkeys - 1);
+	}
+	return 0;
+}
+
+static void bad_merge(yreader *r, uint32_t line, uint32_t col)
+{
+	if (r->probs)
+		prob_report(r->probs, PROB_BAD_TYPE, line, col,
+			    "a merge key `<<` takes an alias of a mapping "
+			    "(<<: *name) or a list of them");
+}
+
+static int add_source(yreader *r, yr_map *m, uint32_t rec, size_t at,
+		      uint32_t line, uint32_t col)
+{
+	if (r->log[r->recs[rec].start].type != YR_MAP_START) {
+		bad_merge(r, line, col);
+		return 0;
+	}
+	if (pc_grow(&m->sources, &m->sources_cap, m->nsources + 1,
+		    sizeof *m->sources) < 0)
+		return oom(r);
+	memmove(m->sources + at + 1, m->sources + at,
+		(m->nsources - at) * sizeof *m->sources);
+	m->sources[at] = rec;
+	m->nsources++;
+	return 0;
+}
+
+/* Record an inline mapping given as a merge value; *ev is its start. */
+static int record_inline(yreader *r, const yr_event *ev, uint32_t *out)
+{
+	int rc;
+
+	if (r->from_replay) {
+		size_t fi = r->nframes - 1;
+		size_t start = r->frames[fi].pos - 1;
+		if ((rc = yr_skip(r, ev)) < 0)
+			return rc;
+		if (pc_grow(&r->recs, &r->recs_cap, r->nrecs + 1, sizeof *r->recs) < 0)
+			return oom(r);
+		r->recs[r->nrecs].start = start;
+		r->recs[r->nrecs].end = r->frames[fi].pos;
+		r->recs[r->nrecs].open = false;
+		*out = (uint32_t)r->nrecs++;
+		return 0;
+	}
+	if (!r->nopen && log_append(r, YR_MAP_START, NULL, 0, false, ev->line,
+				    ev->col, 0) < 0)
+		return r->status;
+	if (pc_grow(&r->recs, &r->recs_cap, r->nrecs + 1, sizeof *r->recs) < 0 ||
+	    pc_grow(&r->open, &r->open_cap, r->nopen + 1, sizeof *r->open) < 0)
+		return oom(r);
+	r->recs[r->nrecs].start = r->nlog - 1;
+	r->recs[r->nrecs].open = true;
+	r->open[r->nopen].rec = (uint32_t)r->nrecs;
+	r->open[r->nopen].depth = r->depth - 1;
+	r->nopen++;
+	*out = (uint32_t)r->nrecs++;
+	return yr_skip(r, ev);
+}
+
+/* The value of a `<<` key: an alias, an inline mapping or a list. */
+static int read_merge(yreader *r, yr_map *m, size_t at)
+{
+	yr_event ev;
+	uint32_t rec;
+	int rc;
+
+	if ((rc = next_raw(r, &ev, &rec)) < 0)
+		return rc;
+	if (ev.type == YR_ALIAS)
+		return add_source(r, m, rec, at, ev.line, ev.col);
+	if (ev.type == YR_MAP_START) {
+		if ((rc = record_inline(r, &ev, &rec)) < 0)
+			return rc;
+		return add_source(r, m, rec, at, ev.line, ev.col);
+	}
+	if (ev.type != YR_SEQ_START) {
+		bad_merge(r, ev.line, ev.col);
+		return 0;
+	}
+	for (;;) {
+		if ((rc = next_raw(r, &ev, &rec)) < 0)
+			return rc;
+		if (ev.type == YR_SEQ_END)
+			return 0;
+		if (ev.type == YR_ALIAS) {
+			if ((rc = add_source(r, m, rec, at++, ev.line, ev.col)) < 0)
+				return rc;
+			continue;
+		}
+		bad_merge(r, ev.line, ev.col);
+		if ((rc = yr_skip(r, &ev)) < 0)
+			return rc;
+	}
+}
+
+static bool is_merge_key(const yr_event *k)
+{
+	return k->plain && k->len == 2 && k->text[0] == '<' && k->text[1] == '<';
+}
+
+static int skip_value(yreader *r)
+{
+	yr_event v;
+	int rc;
+
+	if ((rc = yr_next(r, &v)) < 0)
+		return rc;
+	return yr_skip(r, &v);
+}
+
+int yr_map_next(yreader *r, yr_map *m, yr_event *key)
+{
+	yr_event ev;
+	const char *copy;
+	int rc;
+
+	for (;;) {
+		if (m->phase == 2)
+			return 0;
+		if ((rc = yr_next(r, &ev)) < 0)
+			goto fail;
+		if (ev.type == YR_MAP_END) {
+			if (m->phase == 1)
+				m->cur_source++;
+			if (m->cur_source >= m->nsources) {
+				map_release(r, m);
+				return 0;
+			}
+			m->phase = 1;
+			if ((rc = push_frame(r, m->sources[m->cur_source],
+					     m->line, m->col)) < 0 ||
+			    (rc = yr_next(r, &ev)) < 0)
+				goto fail;
+			continue;  /* ev is the source's YR_MAP_START */
+		}
+		if (ev.type != YR_SCALAR) {
+			if (m->phase == 0 && r->probs)
+				prob_report(r->probs, PROB_BAD_TYPE, ev.line, ev.col,
+					    "a mapping key must be a plain string, "
+					    "not %s", yr_type_name(&ev));
+			if ((rc = yr_skip(r, &ev)) < 0 || (rc = skip_value(r)) < 0)
+				goto fail;
+			continue;
+		}
+		if (is_merge_key(&ev)) {
+			size_t at = m->phase == 1 ? m->cur_source + 1 : m->nsources;
+			if ((rc = read_merge(r, m, at)) < 0)
+				goto fail;
+			continue;
+		}
+		rc = key_seen_or_add(r, m, &ev, &copy);
+		if (rc < 0)
+			goto fail;
+		if (rc == 1) {
+			if (m->phase == 0 && r->probs)
+				prob_report(r->probs, PROB_DUPLICATE_KEY, ev.line,
+					    ev.col, "duplicate key '%s' in this "
+					    "mapping (line %u); the later value "
+					    "is ignored", ev.text, (unsigned)m->line);
+			if ((rc = skip_value(r)) < 0)
+				goto fail;
+			continue;
+		}
+		*key = ev;
+		key->text = copy;
+		return 1;
+	}
+fail:
+	map_release(r, m);
+	return rc;
+}
+
+/* ---- scalar helpers ---------------------------------------------------------- */
+
+bool yr_is_null(const yr_event *ev)
+{
+	if (ev->type != YR_SCALAR || !ev->plain)
+		return false;
+	return ev->len == 0 || strcmp(ev->text, "~") == 0 ||
+	       strcmp(ev->text, "null") == 0 || strcmp(ev->text, "Null") == 0 ||
+	       strcmp(ev->text, "NULL") == 0;
+}
+
+int yr_bool(const yr_event *ev, bool *out)
+{
+	static const char *const t[] = {"true", "True", "TRUE"};
+	static const char *const f[] = {"false", "False", "FALSE"};
+	size_t i;
+
+	if (ev->type != YR_SCALAR || !ev->plain)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		if (strcmp(ev->text, t[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcmp(ev->text, f[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int yr_int(const yr_event *ev, int64_t *out)
+{
+	const char *s = ev->text;
+	size_t i = 0;
+	bool neg = false;
+	uint64_t v = 0, lim;
+
+	if (ev->type != YR_SCALAR || !ev->plain || ev->len == 0)
+		return -1;
+	if (s[0] == '-' || s[0] == '+') {
+		neg = s[0] == '-';
+		i = 1;
+	}
+	if (i == ev->len)
+		return -1;
+	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; i < ev->len; i++) {
+		unsigned d;
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		d = (unsigned)(s[i] - '0');
+		if (v > (lim - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return 0;
+}
+
+const char *yr_type_name(const yr_event *ev)
+{
+	switch (ev->type) {
+	case YR_SCALAR:
+		return yr_is_null(ev) ? "null" : "a scalar";
+	case YR_SEQ_START:
+		return "a list";
+	case YR_MAP_START:
+		return "a mapping";
+	default:
+		return "an event";
+	}
+}
