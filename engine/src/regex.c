@@ -1,2 +1,100 @@
-/* regex.c - to be written. */
-#include "plancheck.h"
+/* regex.c - PCRE2 wrapper: UTF + Unicode properties, JIT when available,
+ * match and depth limits on every match. */
+#include "regex.h"
+#include "alloc.h"
+
+#include <pcre2.h>
+#include <stdio.h>
+#include <string.h>
+
+struct pc_regex {
+	pcre2_code *code;
+	pcre2_match_context *mctx;
+	const char *pattern;
+};
+
+static void regex_release(void *p)
+{
+	pc_regex *re = p;
+
+	pcre2_match_context_free(re->mctx);
+	pcre2_code_free(re->code);
+}
+
+pc_regex *regex_compile(arena *a, const char *pattern, size_t len,
+			const pc_limits *limits, char *err, size_t errlen,
+			size_t *err_offset)
+{
+	pc_limits def;
+	pc_regex *re;
+	int errcode = 0;
+	PCRE2_SIZE off = 0;
+
+	if (!limits) {
+		pc_limits_default(&def);
+		limits = &def;
+	}
+	*err_offset = 0;
+	if (len > limits->max_regex_len) {
+		snprintf(err, errlen, "regular expression of %zu bytes is over "
+			 "the limit of %u bytes", len,
+			 (unsigned)limits->max_regex_len);
+		return NULL;
+	}
+	re = arena_zalloc(a, sizeof *re);
+	if (!re || !(re->pattern = arena_strndup(a, pattern, len))) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	re->code = pcre2_compile((PCRE2_SPTR)pattern, len,
+				 PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF,
+				 &errcode, &off, NULL);
+	if (!re->code) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(errcode, msg, sizeof msg);
+		snprintf(err, errlen, "%s", (const char *)msg);
+		*err_offset = off;
+		return NULL;
+	}
+	re->mctx = pcre2_match_context_create(NULL);
+	if (!re->mctx) {
+		pcre2_code_free(re->code);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	pcre2_set_match_limit(re->mctx, limits->regex_match_limit);
+	pcre2_set_depth_limit(re->mctx, limits->regex_depth_limit);
+	if (arena_on_free(a, regex_release, re) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	/* JIT is an optimisation: when it is not available the
+	 * interpreter runs, under the same limits. */
+	(void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+int regex_match(const pc_regex *re, const char *subject, size_t len)
+{
+	pcre2_match_data *md;
+	int rc;
+
+	md = pcre2_match_data_create_from_pattern(re->code, NULL);
+	if (!md)
+		return -2;
+	rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, 0, 0, md, re->mctx);
+	pcre2_match_data_free(md);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		return -1;
+	return -2;
+}
+
+const char *regex_pattern(const pc_regex *re)
+{
+	return re->pattern;
+}
