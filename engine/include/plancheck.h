@@ -243,16 +243,37 @@ typedef struct pc_summary {
 
 void pc_report_summary(const pc_report *report, pc_summary *out);
 
+/* What became of one rule of the report's rule set (index as for
+ * pc_ruleset_get): outputs that list every rule (JUnit) need to tell a
+ * rule that found nothing from one that did not run. */
+typedef enum pc_rule_state {
+	PC_RULE_RAN = 0,
+	PC_RULE_NOT_EFFECTIVE = 1,  /* its `effective` date is after as-of */
+	PC_RULE_FILTERED = 2        /* left out by --only / --skip */
+} pc_rule_state;
+
+/* A pc_rule_state, or PC_EUSAGE when rule_index is out of range. */
+int pc_report_rule_state(const pc_report *report, size_t rule_index);
+
 /* ---- Output ------------------------------------------------------------ */
 
 typedef enum pc_format {
 	PC_FORMAT_TEXT,
-	PC_FORMAT_JSON
+	PC_FORMAT_JSON,
+	PC_FORMAT_SARIF,          /* SARIF 2.1.0 (code scanning) */
+	PC_FORMAT_JUNIT,          /* JUnit XML (Jenkins, GitLab) */
+	PC_FORMAT_GITHUB,         /* GitHub Actions workflow commands */
+	PC_FORMAT_CSV             /* RFC 4180, one row per finding */
 } pc_format;
 
 typedef struct pc_output_options {
 	bool color;               /* text: ANSI colour */
 	bool quiet;               /* text: findings only, no summary */
+	const char *root;         /* sarif: file URIs relative to this
+				   * directory; NULL: the working directory */
+	int exit_code;            /* sarif: the run's exit status, as the
+				   * caller will return it */
+	bool csv_bom;             /* csv: start with a UTF-8 byte order mark */
 } pc_output_options;
 
 /*
