@@ -23,7 +23,13 @@ int pc_fault_inject(unsigned long nth)
 	fault_countdown = nth;
 	return 0;
 }
+
+unsigned long pc_fault_pending(void)
+{
+	return fault_countdown;
+}
 #else
+unsigned long pc_fault_pending(void) { return 0; }
 static int fault_now(void) { return 0; }
 int pc_fault_inject(unsigned long nth) { (void)nth; return -1; }
 #endif
