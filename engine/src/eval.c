@@ -1,2 +1,308 @@
-/* eval.c - to be written. */
-#include "plancheck.h"
+/* eval.c - the check driver: the reference date, --only/--skip, effective
+ * dates, one pass per rule, then waivers and the final order. */
+#include "eval.h"
+#include "alloc.h"
+#include "problems.h"
+#include "regex.h"
+
+#include <string.h>
+
+pc_finding *eval_finding(eval_ctx *ctx, const rule *r, loc where,
+			 pc_target_type type, const char *target_id,
+			 const tmpl_args *args, const char *default_msg)
+{
+	static const tmpl_args no_args;
+	const char *msg = default_msg;
+	pc_finding *f;
+
+	if (ctx->status)
+		return NULL;
+	if (r->message.nparts)
+		msg = tmpl_expand(&ctx->report->arena, &r->message,
+				  args ? args : &no_args);
+	if (!msg)
+		goto nomem;
+	f = report_add(ctx->report, r->id, r->severity, msg, r->basis, where,
+		       type, target_id);
+	if (!f)
+		goto nomem;
+	return f;
+nomem:
+	ctx->status = PC_ENOMEM;
+	return NULL;
+}
+
+void eval_regex_limit(eval_ctx *ctx, const rule *r, loc where,
+		      pc_target_type type, const char *target_id)
+{
+	const char *msg;
+
+	if (ctx->status)
+		return;
+	msg = arena_printf(&ctx->report->arena,
+			   "rule %s could not judge %s %s: a regular expression "
+			   "hit its match or depth limit", r->id,
+			   pc_target_type_name(type), target_id ? target_id : "");
+	if (!msg || !report_add(ctx->report, r->id, PC_SEV_ERROR, msg, r->basis,
+				where, type, target_id))
+		ctx->status = PC_ENOMEM;
+}
+
+void eval_unknown_ref(eval_ctx *ctx, const rule *r, rloc where,
+		      const char *what, const char *name)
+{
+	pc_target_type type = PC_TARGET_PLAN;
+	const char *msg;
+	loc at;
+
+	if (ctx->status)
+		return;
+	if (strcmp(what, "title") == 0)
+		type = PC_TARGET_TITLE;
+	else if (strcmp(what, "task") == 0)
+		type = PC_TARGET_TASK;
+	else if (strcmp(what, "unit") == 0)
+		type = PC_TARGET_UNIT;
+	at.file = where.file ? where.file : r->where.file;
+	at.line = where.line;
+	at.col = where.col;
+	if (at.line == 0) {
+		at.line = r->where.line;
+		at.col = r->where.col;
+	}
+	msg = arena_printf(&ctx->report->arena,
+			   "rule %s names %s %s, which plan %s does not define; "
+			   "the rule finds nothing there", r->id, what, name,
+			   ctx->plan->id && *ctx->plan->id ? ctx->plan->id :
+			   ctx->plan->file ? ctx->plan->file : "");
+	if (!msg || !report_add(ctx->report, "rules/unknown-ref", PC_SEV_INFO,
+				msg, "", at, type, name))
+		ctx->status = PC_ENOMEM;
+}
+
+const value *eval_attr(const attrs *a, const char *key)
+{
+	uint32_t i;
+
+	for (i = 0; i < a->count; i++)
+		if (a->items[i].key == key || strcmp(a->items[i].key, key) == 0)
+			return &a->items[i].val;
+	return NULL;
+}
+
+void eval_check_under(eval_ctx *ctx, const rule *r, const selector *s)
+{
+	rloc where;
+
+	if (!s->under || idmap_get(&ctx->plan->unit_ids, s->under,
+				   strlen(s->under)))
+		return;
+	where.file = r->where.file;
+	where.line = s->line;
+	where.col = s->col;
+	eval_unknown_ref(ctx, r, where, "unit", s->under);
+}
+
+int eval_select(eval_ctx *ctx, const rule *r, const selector *s,
+		const unit *u)
+{
+	int m = selector_match(s, ctx->plan, u);
+
+	if (m < 0) {
+		eval_regex_limit(ctx, r, u->where, PC_TARGET_UNIT, u->id);
+		return 0;
+	}
+	return m > 0;
+}
+
+const char *eval_date(eval_ctx *ctx, pc_date date)
+{
+	char buf[11];
+	const char *s = arena_strdup(&ctx->report->arena,
+				     pc_date_format(date, buf));
+
+	if (!s)
+		ctx->status = PC_ENOMEM;
+	return s;
+}
+
+/* Compile an --only/--skip expression into the report's arena. */
+static int compile_filter(pc_report *rep, const char *option,
+			  const char *pattern, const pc_limits *limits,
+			  pc_errors *errs, pc_regex **out)
+{
+	char msg[256];
+	size_t off = 0;
+
+	*out = NULL;
+	if (!pattern)
+		return 0;
+	*out = regex_compile(&rep->arena, pattern, strlen(pattern), limits,
+			     msg, sizeof msg, &off);
+	if (*out)
+		return 0;
+	if (strcmp(msg, "out of memory") == 0)
+		return PC_ENOMEM;
+	if (errors_add(errs, NULL, 0, 0, "%s '%s': %s at offset %zu; give a "
+		       "PCRE2 regular expression over rule ids", option,
+		       pattern, msg, off) < 0)
+		return PC_ENOMEM;
+	return PC_EREGEX;
+}
+
+/* 1 when the rule id matches, 0 when not; PC_EREGEX (reported) when the
+ * expression hit a limit on it. */
+static int filter_match(const pc_regex *re, const char *option,
+			const char *id, pc_errors *errs)
+{
+	int m = regex_match(re, id, strlen(id));
+
+	if (m >= 0)
+		return m;
+	if (errors_add(errs, NULL, 0, 0, "%s '%s': the regular expression "
+		       "hit its match or depth limit on rule id %s; simplify "
+		       "it", option, regex_pattern(re), id) < 0)
+		return PC_ENOMEM;
+	return PC_EREGEX;
+}
+
+static void run_rule(eval_ctx *ctx, const rule *r)
+{
+	switch (r->kind) {
+	case PC_KIND_MERGED_TITLES:
+		eval_merged_titles(ctx, r);
+		break;
+	case PC_KIND_DEADLINE:
+		eval_deadline(ctx, r);
+		break;
+	case PC_KIND_QUOTA:
+		eval_quota(ctx, r);
+		break;
+	case PC_KIND_PATTERN:
+		eval_pattern(ctx, r);
+		break;
+	}
+}
+
+int pc_check(const pc_plan *plan, const pc_ruleset *rules,
+	     const pc_check_options *options, pc_report **out,
+	     pc_errors **errors)
+{
+	static const pc_check_options no_options = { PC_NODATE, NULL, NULL,
+						     NULL };
+	pc_limits default_limits;
+	const pc_limits *limits;
+	pc_errors *errs = NULL;
+	pc_report *rep = NULL;
+	pc_regex *only = NULL, *skip = NULL;
+	eval_ctx ctx;
+	size_t nrules, i;
+	int rc = PC_ENOMEM;
+
+	if (out)
+		*out = NULL;
+	if (errors)
+		*errors = NULL;
+	if (!options)
+		options = &no_options;
+	if (!plan || !out) {
+		rc = PC_EUSAGE;
+		goto fail;
+	}
+	errs = errors_new();
+	if (!errs)
+		goto fail;
+	rep = pc_calloc(1, sizeof *rep);
+	if (!rep)
+		goto fail;
+	arena_init(&rep->arena);
+	rep->plan = plan;
+	rep->rules = rules;
+	if (options->as_of != PC_NODATE)
+		rep->as_of = options->as_of;
+	else if (plan->as_of != PC_NODATE)
+		rep->as_of = plan->as_of;
+	else
+		rep->as_of = pc_date_today();
+
+	pc_limits_default(&default_limits);
+	limits = options->limits ? options->limits :
+		 rules ? &rules->limits : &default_limits;
+	if ((rc = compile_filter(rep, "--only", options->only, limits, errs,
+				 &only)) < 0)
+		goto fail;
+	if ((rc = compile_filter(rep, "--skip", options->skip, limits, errs,
+				 &skip)) < 0)
+		goto fail;
+	rc = PC_ENOMEM;
+
+	nrules = rules ? rules->nrules : 0;
+	rep->rule_ran = pc_calloc(nrules ? nrules : 1, 1);
+	if (!rep->rule_ran)
+		goto fail;
+
+	for (i = 0; i < plan->nfindings; i++) {
+		const load_finding *lf = &plan->findings[i];
+
+		if (!report_add(rep, lf->rule, lf->severity, lf->message, "",
+				lf->where, lf->target_type, lf->target_id))
+			goto fail;
+	}
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.plan = plan;
+	ctx.rules = rules;
+	ctx.report = rep;
+	ctx.as_of = rep->as_of;
+	for (i = 0; i < nrules; i++) {
+		const rule *r = rules->rules[i];
+		int m;
+
+		if (only) {
+			if ((m = filter_match(only, "--only", r->id, errs)) < 0) {
+				rc = m;
+				goto fail;
+			}
+			if (!m) {
+				rep->rule_ran[i] = 2;
+				continue;
+			}
+		}
+		if (skip) {
+			if ((m = filter_match(skip, "--skip", r->id, errs)) < 0) {
+				rc = m;
+				goto fail;
+			}
+			if (m) {
+				rep->rule_ran[i] = 2;
+				continue;
+			}
+		}
+		if (r->effective != PC_NODATE && r->effective > rep->as_of) {
+			rep->rule_ran[i] = 0;
+			continue;
+		}
+		rep->rule_ran[i] = 1;
+		run_rule(&ctx, r);
+		if (ctx.status) {
+			rc = ctx.status;
+			goto fail;
+		}
+	}
+	eval_waivers(&ctx);
+	if (ctx.status) {
+		rc = ctx.status;
+		goto fail;
+	}
+	report_sort(rep);
+	pc_errors_free(errs);
+	*out = rep;
+	return 0;
+fail:
+	pc_report_free(rep);
+	if (errs && errs->count)
+		errors_give(errs, errors);
+	else
+		pc_errors_free(errs);
+	return rc;
+}

@@ -30,4 +30,17 @@ void eval_pattern(eval_ctx *ctx, const rule *r);
 
 /* Apply waivers to the findings (waive.c), after all rules ran. */
 void eval_waivers(eval_ctx *ctx);
+
+/* Helpers for the kind files (eval.c). */
+/* The attribute named key (compared as text), or NULL. */
+const value *eval_attr(const attrs *a, const char *key);
+/* A rules/unknown-ref info when s names an `under` unit the plan lacks. */
+void eval_check_under(eval_ctx *ctx, const rule *r, const selector *s);
+/* selector_match, with a regular expression limit reported on r as a
+ * finding about u: 1 selected, 0 not (also after a limit hit). */
+int eval_select(eval_ctx *ctx, const rule *r, const selector *s,
+		const unit *u);
+/* YYYY-MM-DD in the report's arena; NULL (and ctx->status set) when out
+ * of memory. */
+const char *eval_date(eval_ctx *ctx, pc_date date);
 #endif
