@@ -283,6 +283,39 @@ typedef struct pc_output_options {
 int pc_write(FILE *out, pc_format format, const pc_report *const *reports,
 	     size_t count, const pc_output_options *options);
 
+/* ---- Figures and the auditor's report ---------------------------------- */
+
+/* The restructuring figures of one plan (cli.md, "stats"): units, heads
+ * and deputies, staff, merged titles, task completion. */
+typedef struct pc_stats pc_stats;
+
+/*
+ * Compute the figures of plan as of as_of (PC_NODATE: the plan's as_of,
+ * else today). *out points into plan: free it first. 0 or PC_ENOMEM.
+ */
+int pc_stats_compute(const pc_plan *plan, pc_date as_of, pc_stats **out);
+void pc_stats_free(pc_stats *stats);
+/* Write stats as PC_FORMAT_TEXT (aligned tables) or PC_FORMAT_JSON (the
+ * object of cli.md). 0, PC_EUSAGE (another format), PC_ENOMEM or PC_EIO. */
+int pc_stats_write(FILE *out, const pc_stats *stats, int format);
+
+typedef enum pc_doc_format {
+	PC_DOC_HTML,              /* one self-contained HTML file */
+	PC_DOC_MARKDOWN           /* GitHub-flavoured Markdown, no charts */
+} pc_doc_format;
+
+/*
+ * Write the auditor's report of one checked plan: header, figures (stats,
+ * computed from the same plan), lagging units, findings by rule, waivers
+ * and, in HTML, inline SVG charts. generated_by names the producer
+ * ("plancheck 1.0.0"); NULL means this library's name and version. The
+ * output holds no wall-clock time: the same inputs give the same bytes.
+ * 0, PC_EUSAGE (bad format), PC_ENOMEM or PC_EIO.
+ */
+int pc_report_write(FILE *out, const pc_report *report,
+		    const pc_stats *stats, int format,
+		    const char *generated_by);
+
 /* Allocation fault injection, for tests: make the nth allocation from now
  * on fail (1 = the next one); 0 turns it off. Returns -1 when the library
  * was built without the seam. */

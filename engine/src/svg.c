@@ -1,0 +1,2 @@
+/* svg.c - inline SVG charts for the report. */
+#include "stats.h"
