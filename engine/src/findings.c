@@ -217,6 +217,21 @@ const pc_lagging *pc_report_lagging(const pc_report *report, size_t i)
 	return report && i < report->nlagging ? &report->lagging[i] : NULL;
 }
 
+int pc_report_rule_state(const pc_report *report, size_t rule_index)
+{
+	if (!report || !report->rules || !report->rule_ran ||
+	    rule_index >= report->rules->nrules)
+		return PC_EUSAGE;
+	switch (report->rule_ran[rule_index]) {
+	case 1:
+		return PC_RULE_RAN;
+	case 2:
+		return PC_RULE_FILTERED;
+	default:
+		return PC_RULE_NOT_EFFECTIVE;
+	}
+}
+
 /*
  * Counts per severity leave waived findings out. lagging_units counts
  * distinct (file, unit) pairs: the lagging list is sorted by file and unit
