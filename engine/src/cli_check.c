@@ -1,0 +1,706 @@
+/* cli_check.c - `plancheck check`: load each plan and its rules, check it,
+ * write every output, and turn the findings into an exit status.
+ *
+ * Plans are independent: each gets its own rule set (its `rules:` list
+ * plus every -r, each file loaded once). Every plan is loaded even after
+ * one fails, so one run reports every problem; but if any plan cannot be
+ * judged the run writes no output at all (exit 2), never a partial one.
+ *
+ * Outputs: each -f starts a new output unless the latest one has no
+ * format yet, and each -o likewise with the path, so
+ * `-f json -o a.json -f text` writes JSON to a.json and text to standard
+ * output, and `-o a.json -f json` is one output. A file output is written
+ * to FILE.tmp-XXXXXX beside it and renamed over FILE once complete. */
+#include "cli.h"
+#include "alloc.h"
+#include "arena.h"
+#include "output.h"
+#include "regex.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char usage_line[] = "plancheck check [options] PLAN...";
+
+enum {
+	OPT_RULES = 1, OPT_AS_OF, OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON,
+	OPT_ONLY, OPT_SKIP, OPT_COLOR, OPT_QUIET, OPT_MAX_FILE_SIZE, OPT_HELP
+};
+
+static const cli_option options[] = {
+	{ "rules", 'r', true, OPT_RULES },
+	{ "as-of", 0, true, OPT_AS_OF },
+	{ "format", 'f', true, OPT_FORMAT },
+	{ "output", 'o', true, OPT_OUTPUT },
+	{ "fail-on", 0, true, OPT_FAIL_ON },
+	{ "only", 0, true, OPT_ONLY },
+	{ "skip", 0, true, OPT_SKIP },
+	{ "color", 0, true, OPT_COLOR },
+	{ "quiet", 'q', false, OPT_QUIET },
+	{ "max-file-size", 0, true, OPT_MAX_FILE_SIZE },
+	{ "help", 'h', false, OPT_HELP },
+	{ NULL, 0, false, 0 }
+};
+
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+/* --fail-on never: a level no finding reaches. */
+#define FAIL_NEVER (PC_SEV_ERROR + 1)
+
+typedef struct output {
+	pc_format format;
+	bool has_format;
+	const char *path;       /* NULL: standard output */
+	FILE *file;
+	char *tmp_path;         /* the file being written, renamed at the end */
+	bool direct;            /* not a regular file: written in place */
+} output;
+
+typedef struct plan_run {
+	const char *path;
+	pc_plan *plan;
+	pc_ruleset *rules;
+	pc_report *report;
+} plan_run;
+
+/* What to suggest once all problems are listed: one hint per kind. */
+enum {
+	HINT_IO = 1 << 0,
+	HINT_SYNTAX = 1 << 1,
+	HINT_LIMIT = 1 << 2,
+	HINT_RULES = 1 << 3,
+	HINT_PLAN_KIND = 1 << 4,
+	HINT_REGEX = 1 << 5,
+	HINT_MEMORY = 1 << 6
+};
+
+typedef struct check_args {
+	const char **rule_files;
+	size_t nrule_files, rule_files_cap;
+	const char **plans;
+	size_t nplans, plans_cap;
+	output *outputs;
+	size_t noutputs, outputs_cap;
+	pc_date as_of;
+	int fail_on;
+	const char *only, *skip;
+	enum color_mode color;
+	bool quiet;
+	pc_limits limits;
+} check_args;
+
+static void help(void)
+{
+	size_t i;
+	const char *name;
+
+	fputs("usage: plancheck check [options] PLAN...\n"
+	      "\n"
+	      "Check each plan against its rules (the files in its `rules:` "
+	      "plus every -r)\n"
+	      "and report the findings. Plans are checked independently and "
+	      "reported together.\n"
+	      "\n"
+	      "options:\n"
+	      "  -r, --rules FILE       load a rule file (repeatable); added to "
+	      "each plan's own\n"
+	      "                         `rules:`\n"
+	      "      --as-of DATE       reference date for deadline rules, "
+	      "YYYY-MM-DD (default:\n"
+	      "                         the plan's as_of, else today)\n"
+	      "  -f, --format F         output format:", stdout);
+	for (i = 0; (name = output_format_name_at(i)); i++)
+		printf("%s %s%s", i ? "," : "", name, i ? "" : " (default)");
+	fputs("\n"
+	      "  -o, --output FILE      write there instead of standard output;"
+	      " FILE is\n"
+	      "                         replaced only once the output is "
+	      "complete\n"
+	      "      --fail-on S        exit 1 on a finding of this severity or "
+	      "above: error\n"
+	      "                         (default), warning, info, never\n"
+	      "      --only REGEX       run only the rules whose id matches "
+	      "(PCRE2)\n"
+	      "      --skip REGEX       skip the rules whose id matches (PCRE2)\n"
+	      "      --color WHEN       auto (default: only on a terminal, and "
+	      "not when\n"
+	      "                         NO_COLOR is set), always, never\n"
+	      "  -q, --quiet            print findings only, no summary\n"
+	      "      --max-file-size N  largest input file, in bytes (default "
+	      "268435456)\n"
+	      "  -h, --help             show this help\n"
+	      "\n"
+	      "Several outputs: each -f (and each -o) starts a new output, as in\n"
+	      "  plancheck check -f json -o report.json -f text plan.yaml\n"
+	      "\n"
+	      "Exit status: 0 no finding at or above --fail-on (waived findings "
+	      "do not\n"
+	      "count), 1 at least one, 2 the run could not judge: bad usage, an "
+	      "unreadable\n"
+	      "file, a YAML syntax error, an invalid rule file, a resource limit."
+	      " Then\n"
+	      "nothing is written to the outputs.\n", stdout);
+}
+
+static int push_str(const char ***arr, size_t *n, size_t *cap, const char *s)
+{
+	if (pc_grow(arr, cap, *n + 1, sizeof **arr) < 0)
+		return -1;
+	(*arr)[(*n)++] = s;
+	return 0;
+}
+
+/* The output a -f or -o applies to: the latest one when it lacks that
+ * setting, else a new one. NULL when out of memory. */
+static output *output_for(check_args *a, bool for_format)
+{
+	output *o;
+
+	if (a->noutputs) {
+		o = &a->outputs[a->noutputs - 1];
+		if (for_format ? !o->has_format : !o->path)
+			return o;
+	}
+	if (pc_grow(&a->outputs, &a->outputs_cap, a->noutputs + 1,
+		    sizeof *a->outputs) < 0)
+		return NULL;
+	o = &a->outputs[a->noutputs++];
+	memset(o, 0, sizeof *o);
+	o->format = PC_FORMAT_TEXT;
+	return o;
+}
+
+static void format_names(char *buf, size_t len)
+{
+	const char *name;
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; (name = output_format_name_at(i)) && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 i ? ", " : "", name);
+}
+
+static int check_regex(const char *option, const char *pattern,
+		       const pc_limits *limits)
+{
+	char err[256];
+	size_t offset = 0;
+	arena a;
+	int rc = 0;
+
+	arena_init(&a);
+	if (!regex_compile(&a, pattern, strlen(pattern), limits, err,
+			   sizeof err, &offset)) {
+		cli_error("%s: invalid regular expression '%s' at offset %zu: %s",
+			  option, pattern, offset, err);
+		fputs("hint: --only and --skip take a PCRE2 expression matched "
+		      "against rule ids,\n"
+		      "      e.g. --only '^plan/' or --skip 'deadline$'\n",
+		      stderr);
+		rc = -1;
+	}
+	arena_free(&a);
+	return rc;
+}
+
+/* Parse the command line into *a. EXIT_CLEAN to go on, -1 after --help
+ * (done, exit 0), EXIT_TROUBLE on a usage error (reported). */
+static int parse_args(check_args *a, int argc, char **argv)
+{
+	cli_parser p;
+	const char *arg;
+	output *o;
+	char names[128];
+	size_t i, j, to_stdout = 0;
+	int id;
+
+	a->as_of = PC_NODATE;
+	a->fail_on = PC_SEV_ERROR;
+	a->color = COLOR_AUTO;
+	pc_limits_default(&a->limits);
+	cli_parser_init(&p, "check", usage_line, options, argc, argv);
+	while ((id = cli_next(&p, &arg)) != CLI_END) {
+		switch (id) {
+		case CLI_ERROR:
+			return EXIT_TROUBLE;
+		case CLI_POSITIONAL:
+			if (push_str(&a->plans, &a->nplans, &a->plans_cap,
+				     arg) < 0)
+				goto nomem;
+			break;
+		case OPT_HELP:
+			help();
+			return -1;
+		case OPT_RULES:
+			if (push_str(&a->rule_files, &a->nrule_files,
+				     &a->rule_files_cap, arg) < 0)
+				goto nomem;
+			break;
+		case OPT_AS_OF:
+			if (pc_date_parse(arg, strlen(arg), &a->as_of) < 0) {
+				cli_usage_error("check", usage_line,
+						"--as-of: '%s' is not a date; "
+						"write YYYY-MM-DD, e.g. "
+						"2019-06-30", arg);
+				return EXIT_TROUBLE;
+			}
+			break;
+		case OPT_FORMAT:
+			o = output_for(a, true);
+			if (!o)
+				goto nomem;
+			if (output_format_parse(arg, &o->format) < 0) {
+				format_names(names, sizeof names);
+				cli_usage_error("check", usage_line,
+						"unknown format '%s' (choose "
+						"from: %s)", arg, names);
+				return EXIT_TROUBLE;
+			}
+			o->has_format = true;
+			break;
+		case OPT_OUTPUT:
+			o = output_for(a, false);
+			if (!o)
+				goto nomem;
+			if (!*arg) {
+				cli_usage_error("check", usage_line,
+						"--output needs a file name");
+				return EXIT_TROUBLE;
+			}
+			o->path = arg;
+			break;
+		case OPT_FAIL_ON:
+			if (strcmp(arg, "error") == 0)
+				a->fail_on = PC_SEV_ERROR;
+			else if (strcmp(arg, "warning") == 0)
+				a->fail_on = PC_SEV_WARNING;
+			else if (strcmp(arg, "info") == 0)
+				a->fail_on = PC_SEV_INFO;
+			else if (strcmp(arg, "never") == 0)
+				a->fail_on = FAIL_NEVER;
+			else {
+				cli_usage_error("check", usage_line,
+						"--fail-on: unknown level '%s' "
+						"(choose from: error, warning, "
+						"info, never)", arg);
+				return EXIT_TROUBLE;
+			}
+			break;
+		case OPT_ONLY:
+		case OPT_SKIP:
+			if ((id == OPT_ONLY ? a->only : a->skip) != NULL) {
+				cli_usage_error("check", usage_line,
+						"--%s given twice; join the "
+						"expressions with |, e.g. "
+						"'a|b'", p.name);
+				return EXIT_TROUBLE;
+			}
+			if (id == OPT_ONLY)
+				a->only = arg;
+			else
+				a->skip = arg;
+			break;
+		case OPT_COLOR:
+			if (strcmp(arg, "auto") == 0)
+				a->color = COLOR_AUTO;
+			else if (strcmp(arg, "always") == 0)
+				a->color = COLOR_ALWAYS;
+			else if (strcmp(arg, "never") == 0)
+				a->color = COLOR_NEVER;
+			else {
+				cli_usage_error("check", usage_line,
+						"--color: unknown value '%s' "
+						"(choose from: auto, always, "
+						"never)", arg);
+				return EXIT_TROUBLE;
+			}
+			break;
+		case OPT_QUIET:
+			a->quiet = true;
+			break;
+		case OPT_MAX_FILE_SIZE:
+			if (cli_parse_size(arg, &a->limits.max_file_size) < 0) {
+				cli_usage_error("check", usage_line,
+						"--max-file-size: '%s' is not a "
+						"byte count (a whole number, 1 "
+						"or more)", arg);
+				return EXIT_TROUBLE;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	if (a->nplans == 0) {
+		cli_usage_error("check", usage_line, "no plan given");
+		return EXIT_TROUBLE;
+	}
+	if (a->noutputs == 0 && !output_for(a, true))
+		goto nomem;
+	for (i = 0; i < a->noutputs; i++) {
+		if (!a->outputs[i].path) {
+			to_stdout++;
+			continue;
+		}
+		for (j = 0; j < i; j++) {
+			if (a->outputs[j].path &&
+			    strcmp(a->outputs[j].path, a->outputs[i].path) == 0) {
+				cli_usage_error("check", usage_line,
+						"two outputs go to '%s'",
+						a->outputs[i].path);
+				return EXIT_TROUBLE;
+			}
+		}
+	}
+	if (to_stdout > 1) {
+		cli_usage_error("check", usage_line,
+				"%zu outputs go to standard output; give "
+				"each -f but one its own -o FILE", to_stdout);
+		return EXIT_TROUBLE;
+	}
+	if (a->only && check_regex("--only", a->only, &a->limits) < 0)
+		return EXIT_TROUBLE;
+	if (a->skip && check_regex("--skip", a->skip, &a->limits) < 0)
+		return EXIT_TROUBLE;
+	return EXIT_CLEAN;
+nomem:
+	cli_error("out of memory");
+	return EXIT_TROUBLE;
+}
+
+static unsigned hint_for(int code, bool is_plan)
+{
+	switch (code) {
+	case PC_EIO: return HINT_IO;
+	case PC_ESYNTAX: return HINT_SYNTAX;
+	case PC_ELIMIT: return HINT_LIMIT;
+	case PC_EINVALID: return is_plan ? HINT_PLAN_KIND : HINT_RULES;
+	case PC_EREGEX: return HINT_REGEX;
+	case PC_ENOMEM: return HINT_MEMORY;
+	default: return 0;
+	}
+}
+
+static void print_hints(unsigned hints)
+{
+	if (hints & HINT_IO)
+		fputs("hint: check that each file named exists and is a "
+		      "readable file\n", stderr);
+	if (hints & HINT_SYNTAX)
+		fputs("hint: fix the YAML syntax at the position shown; "
+		      "nothing was checked\n", stderr);
+	if (hints & HINT_LIMIT)
+		fputs("hint: an input exceeds one of plancheck's limits (see "
+		      "the message); for a\n"
+		      "      legitimately large file raise --max-file-size\n",
+		      stderr);
+	if (hints & HINT_RULES)
+		fputs("hint: fix the rule file at the positions shown; "
+		      "'plancheck rules -r FILE list'\n"
+		      "      loads a rule file on its own\n", stderr);
+	if (hints & HINT_PLAN_KIND)
+		fputs("hint: a plan starts with 'plancheck: plan/1'; give rule "
+		      "files ('plancheck: rules/1')\n"
+		      "      with -r/--rules\n", stderr);
+	if (hints & HINT_REGEX)
+		fputs("hint: --only and --skip take a PCRE2 expression matched "
+		      "against rule ids\n", stderr);
+	if (hints & HINT_MEMORY)
+		fputs("hint: the run ran out of memory; check fewer or smaller "
+		      "plans at a time\n", stderr);
+}
+
+/* Load rule file path into run's set unless this plan has it already.
+ * A file that failed before (for an earlier plan) is not reported again.
+ * Returns 0, or -1 with *hints updated. */
+static int load_rules(plan_run *run, const char *path, cli_file_set *seen,
+		      cli_file_set *failed, const pc_limits *limits,
+		      unsigned *hints)
+{
+	pc_errors *errors = NULL;
+	int rc;
+
+	rc = cli_file_set_add(seen, path);
+	if (rc == 0)
+		return 0;
+	if (rc < 0) {
+		*hints |= HINT_MEMORY;
+		cli_error("out of memory");
+		return -1;
+	}
+	if (cli_file_set_has(failed, path))
+		return -1;
+	rc = pc_ruleset_load(run->rules, path, limits, &errors);
+	if (rc < 0) {
+		cli_print_errors(errors, path, rc);
+		*hints |= hint_for(rc, false);
+		if (cli_file_set_add(failed, path) < 0)
+			*hints |= HINT_MEMORY;
+	}
+	pc_errors_free(errors);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Load, gather rules for and check one plan. 0, or -1 when it cannot be
+ * judged (every problem reported). */
+static int check_plan(plan_run *run, const check_args *a,
+		      cli_file_set *failed_rules, unsigned *hints)
+{
+	pc_check_options opts;
+	pc_errors *errors = NULL;
+	cli_file_set seen;
+	size_t i;
+	int rc, status = 0;
+
+	memset(&seen, 0, sizeof seen);
+	rc = pc_plan_load(run->path, &a->limits, &run->plan, &errors);
+	if (rc < 0) {
+		cli_print_errors(errors, run->path, rc);
+		*hints |= hint_for(rc, true);
+		status = -1;
+		goto out;
+	}
+	rc = pc_ruleset_new(&run->rules);
+	if (rc < 0) {
+		cli_print_errors(NULL, run->path, rc);
+		*hints |= hint_for(rc, false);
+		status = -1;
+		goto out;
+	}
+	for (i = 0; i < pc_plan_rule_file_count(run->plan); i++)
+		if (load_rules(run, pc_plan_rule_file(run->plan, i), &seen,
+			       failed_rules, &a->limits, hints) < 0)
+			status = -1;
+	for (i = 0; i < a->nrule_files; i++)
+		if (load_rules(run, a->rule_files[i], &seen, failed_rules,
+			       &a->limits, hints) < 0)
+			status = -1;
+	if (status < 0)
+		goto out;
+
+	memset(&opts, 0, sizeof opts);
+	opts.as_of = a->as_of;
+	opts.only = a->only;
+	opts.skip = a->skip;
+	opts.limits = &a->limits;
+	rc = pc_check(run->plan, run->rules, &opts, &run->report, &errors);
+	if (rc < 0) {
+		cli_print_errors(errors, run->path, rc);
+		*hints |= hint_for(rc, true);
+		status = -1;
+	}
+out:
+	pc_errors_free(errors);
+	cli_file_set_free(&seen);
+	return status;
+}
+
+/* Open where output o goes. 0, or -1 (reported). */
+static int output_open(output *o)
+{
+	struct stat st;
+	mode_t mask, mode;
+	int fd;
+
+	if (!o->path) {
+		o->file = stdout;
+		return 0;
+	}
+	if (stat(o->path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		cli_error("cannot write to '%s': it is a directory", o->path);
+		return -1;
+	}
+	if (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* a device or a pipe (/dev/stdout, /dev/full) is written in
+		 * place: renaming over it would replace the device */
+		o->direct = true;
+		o->file = fopen(o->path, "w");
+		if (!o->file) {
+			cli_error("cannot write to '%s': %s", o->path,
+				  strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	mask = umask(0);
+	umask(mask);
+	mode = (stat(o->path, &st) == 0) ? (st.st_mode & 07777)
+					 : (0666 & ~mask);
+	o->tmp_path = pc_malloc(strlen(o->path) + sizeof ".tmp-XXXXXX");
+	if (!o->tmp_path) {
+		cli_error("out of memory");
+		return -1;
+	}
+	strcpy(o->tmp_path, o->path);
+	strcat(o->tmp_path, ".tmp-XXXXXX");
+	fd = mkstemp(o->tmp_path);
+	if (fd < 0) {
+		cli_error("cannot write to '%s': %s", o->path, strerror(errno));
+		pc_free(o->tmp_path);
+		o->tmp_path = NULL;
+		return -1;
+	}
+	(void)fchmod(fd, mode);
+	o->file = fdopen(fd, "w");
+	if (!o->file) {
+		cli_error("cannot write to '%s': %s", o->path, strerror(errno));
+		close(fd);
+		unlink(o->tmp_path);
+		pc_free(o->tmp_path);
+		o->tmp_path = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Finish output o: on success flush, close and rename into place; on
+ * failure remove the temporary file. 0, or -1 (reported). */
+static int output_close(output *o, bool ok)
+{
+	int err = 0;
+
+	if (!o->file || o->file == stdout) {
+		o->file = NULL;
+		return ok ? 0 : -1;
+	}
+	if (ok && fflush(o->file) != 0)
+		err = errno ? errno : EIO;
+	if (ok && !err && !o->direct && fsync(fileno(o->file)) != 0 &&
+	    errno != EINVAL && errno != EROFS)
+		err = errno;
+	if (fclose(o->file) != 0 && ok && !err)
+		err = errno ? errno : EIO;
+	o->file = NULL;
+	if (ok && !err && o->tmp_path && rename(o->tmp_path, o->path) != 0)
+		err = errno;
+	if (err)
+		cli_error("cannot write to '%s': %s", o->path, strerror(err));
+	if ((!ok || err) && o->tmp_path)
+		unlink(o->tmp_path);
+	pc_free(o->tmp_path);
+	o->tmp_path = NULL;
+	return ok && !err ? 0 : -1;
+}
+
+static int write_outputs(check_args *a, const pc_report *const *reports,
+			 size_t count, int exit_code)
+{
+	pc_output_options opts;
+	const char *env;
+	size_t i;
+	int status = 0, rc;
+	bool ok;
+
+	env = getenv("NO_COLOR");
+	for (i = 0; i < a->noutputs; i++) {
+		output *o = &a->outputs[i];
+
+		if (output_open(o) < 0) {
+			status = -1;
+			continue;
+		}
+		memset(&opts, 0, sizeof opts);
+		opts.quiet = a->quiet;
+		opts.exit_code = exit_code;
+		if (a->color == COLOR_ALWAYS)
+			opts.color = true;
+		else if (a->color == COLOR_AUTO)
+			opts.color = (!env || !*env) && isatty(fileno(o->file));
+		errno = 0;
+		rc = pc_write(o->file, o->format, reports, count, &opts);
+		ok = rc == 0;
+		if (!ok && o->file == stdout)
+			cli_error("cannot write to standard output: %s",
+				  rc == PC_EIO && errno ? strerror(errno)
+							: pc_strerror(rc));
+		else if (!ok)
+			cli_error("cannot write to '%s': %s", o->path,
+				  rc == PC_EIO && errno ? strerror(errno)
+							: pc_strerror(rc));
+		if (output_close(o, ok) < 0)
+			status = -1;
+	}
+	return status;
+}
+
+static void free_args(check_args *a)
+{
+	pc_free(a->rule_files);
+	pc_free(a->plans);
+	pc_free(a->outputs);
+}
+
+/*
+ * plancheck check [options] PLAN...
+ */
+int cli_check(int argc, char **argv)
+{
+	check_args a;
+	plan_run *runs = NULL;
+	const pc_report **reports = NULL;
+	cli_file_set failed_rules;
+	unsigned hints = 0;
+	size_t i, j, failed = 0, counted = 0;
+	int status;
+
+	memset(&a, 0, sizeof a);
+	memset(&failed_rules, 0, sizeof failed_rules);
+	status = parse_args(&a, argc, argv);
+	if (status != EXIT_CLEAN) {
+		if (status < 0)
+			status = EXIT_CLEAN;
+		goto out;
+	}
+	runs = pc_calloc(a.nplans, sizeof *runs);
+	reports = pc_calloc(a.nplans, sizeof *reports);
+	if (!runs || !reports) {
+		cli_error("out of memory");
+		status = EXIT_TROUBLE;
+		goto out;
+	}
+	for (i = 0; i < a.nplans; i++) {
+		runs[i].path = a.plans[i];
+		if (check_plan(&runs[i], &a, &failed_rules, &hints) < 0)
+			failed++;
+		reports[i] = runs[i].report;
+	}
+	if (failed) {
+		print_hints(hints);
+		if (a.nplans > 1)
+			cli_error("%zu of %zu plans could not be checked; "
+				  "nothing was written", failed, a.nplans);
+		status = EXIT_TROUBLE;
+		goto out;
+	}
+
+	for (i = 0; i < a.nplans; i++) {
+		for (j = 0; j < pc_report_finding_count(reports[i]); j++) {
+			const pc_finding *f = pc_report_finding(reports[i], j);
+
+			if (!f->waived && (int)f->severity >= a.fail_on)
+				counted++;
+		}
+	}
+	status = counted ? EXIT_FINDINGS : EXIT_CLEAN;
+	if (write_outputs(&a, reports, a.nplans, status) < 0)
+		status = EXIT_TROUBLE;
+out:
+	if (runs) {
+		for (i = 0; i < a.nplans; i++) {
+			pc_report_free(runs[i].report);
+			pc_ruleset_free(runs[i].rules);
+			pc_plan_free(runs[i].plan);
+		}
+	}
+	pc_free(runs);
+	pc_free(reports);
+	cli_file_set_free(&failed_rules);
+	free_args(&a);
+	return status;
+}
