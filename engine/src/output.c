@@ -11,6 +11,10 @@ static const struct output_format {
 } formats[] = {
 	{ PC_FORMAT_TEXT, "text", out_text_write },
 	{ PC_FORMAT_JSON, "json", out_json_write },
+	{ PC_FORMAT_SARIF, "sarif", out_sarif_write },
+	{ PC_FORMAT_JUNIT, "junit", out_junit_write },
+	{ PC_FORMAT_GITHUB, "github", out_github_write },
+	{ PC_FORMAT_CSV, "csv", out_csv_write },
 };
 
 #define NFORMATS (sizeof formats / sizeof formats[0])
@@ -179,9 +183,12 @@ void out_text_clean(strbuf *b, const char *s, size_t len)
 		for (k = 0; k < 4 && p + k < end; k++)
 			seq[k] = p[k];
 		n = *p >= 0x80 ? out_utf8_seq(seq) : 0;
-		if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)
-			n = 0;          /* a C1 control character */
-		if (n) {
+		if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+			/* a C1 control character: one character, one
+			 * replacement */
+			sb_add(b, replacement, 3);
+			p += 2;
+		} else if (n) {
 			sb_add(b, (const char *)p, n);
 			p += n;
 		} else {
