@@ -26,6 +26,16 @@ int out_text_write(FILE *out, const pc_report *const *reports, size_t count,
 		   const pc_output_options *options);
 int out_json_write(FILE *out, const pc_report *const *reports, size_t count,
 		   const pc_output_options *options);
+/* The CI formats: out_sarif.c, out_junit.c, out_github.c, out_csv.c
+ * (what they share is in out_ci.h). */
+int out_sarif_write(FILE *out, const pc_report *const *reports, size_t count,
+		    const pc_output_options *options);
+int out_junit_write(FILE *out, const pc_report *const *reports, size_t count,
+		    const pc_output_options *options);
+int out_github_write(FILE *out, const pc_report *const *reports, size_t count,
+		     const pc_output_options *options);
+int out_csv_write(FILE *out, const pc_report *const *reports, size_t count,
+		  const pc_output_options *options);
 
 typedef struct out_stream {
 	strbuf buf;
