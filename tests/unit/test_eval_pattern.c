@@ -1,0 +1,212 @@
+/* test_eval_pattern.c - kind pattern: targets, fields, attrs, negate,
+ * required. */
+#include "data/eval/harness.h"
+
+static const char plan_yaml[] =
+	"plancheck: plan/1\n"
+	"plan: { id: p, name: Patterns, as_of: 2020-01-01 }\n"
+	"titles:\n"
+	"  - { id: pc-chair, name: Chủ tịch UBND, kind: state }\n"
+	"  - { id: Bad_Title, name: Bad }\n"
+	"people:\n"
+	"  - { id: P0001, name: Nguyễn Văn An, attrs: { born: 1968-04-01 } }\n"
+	"  - { id: X1, name: nguyen van binh, attrs: { born: 1970 } }\n"
+	"  - { id: P0003, name: Trần Thị Cúc }\n"
+	"tasks:\n"
+	"  - { id: merge-a, name: Merge A, applies_to: { level: district }, "
+	"due: 2019-12-31 }\n"
+	"  - { id: MergeB, name: Merge B, applies_to: { level: district }, "
+	"due: 2019-12-31 }\n"
+	"units:\n"
+	"  - id: LA\n"
+	"    name: Tỉnh Long An\n"
+	"    level: province\n"
+	"    kind: state\n"
+	"    attrs: { code: 80 }\n"
+	"    units:\n"
+	"      - { id: LA-DUC-HOA, name: Huyện Đức Hòa, level: district, "
+	"kind: state, attrs: { code: 803 } }\n"
+	"      - { id: la-ben-luc, name: Huyện Bến Lức, level: district }\n"
+	"      - { id: LA-OLD, name: huyện cũ, level: district, "
+	"status: dissolved }\n";
+
+static const char *const header =
+	"plancheck: rules/1\n"
+	"id: p\n"
+	"name: Patterns\n"
+	"rules:\n";
+
+static void run_rules(fx *x, const char *body)
+{
+	char text[4096];
+
+	snprintf(text, sizeof text, "%s%s", header, body);
+	fx_run(x, plan_yaml, text, NULL);
+}
+
+static void unit_ids(void **state)
+{
+	const pc_finding *f;
+	fx x;
+
+	(void)state;
+	run_rules(&x,
+		  "  - id: unit-id\n"
+		  "    kind: pattern\n"
+		  "    target: units\n"
+		  "    field: id\n"
+		  "    matches: '^LA(-[A-Z0-9]+)*$'\n"
+		  "  - id: district-id\n"
+		  "    kind: pattern\n"
+		  "    target: units\n"
+		  "    for: { level: district, status: [active, dissolved] }\n"
+		  "    field: id\n"
+		  "    matches: '^LA-[A-Z]+-[A-Z]+$'\n");
+	/* The dissolved unit does not exist after the plan: only `for`
+	 * brings it in. */
+	assert_int_equal(count_of(x.rep, "unit-id", NULL), 1);
+	f = the(x.rep, "unit-id", "la-ben-luc");
+	assert_int_equal(f->target_type, PC_TARGET_UNIT);
+	assert_contains(f->message, "Huyện Bến Lức (la-ben-luc)");
+	assert_contains(f->message, "id 'la-ben-luc' does not match");
+	assert_at(f, "plan.yaml", plan_yaml, "{ id: la-ben-luc");
+	assert_int_equal(count_of(x.rep, "district-id", NULL), 2);
+	the(x.rep, "district-id", "LA-OLD");
+	assert_int_equal(count_of(x.rep, "district-id", "LA"), 0);
+	fx_free(&x);
+}
+
+static void negate_and_name(void **state)
+{
+	fx x;
+
+	(void)state;
+	run_rules(&x,
+		  "  - id: no-lowercase-names\n"
+		  "    kind: pattern\n"
+		  "    target: units\n"
+		  "    field: name\n"
+		  "    matches: '^\\p{Ll}'\n"
+		  "    negate: true\n"
+		  "  - id: people-names\n"
+		  "    kind: pattern\n"
+		  "    target: people\n"
+		  "    field: name\n"
+		  "    matches: '^\\p{Lu}'\n");
+	/* "huyện cũ" is dissolved: not checked without `for`. */
+	assert_int_equal(count_of(x.rep, "no-lowercase-names", NULL), 0);
+	assert_int_equal(count_of(x.rep, "people-names", NULL), 1);
+	assert_int_equal(the(x.rep, "people-names", "X1")->target_type,
+			 PC_TARGET_PERSON);
+	fx_free(&x);
+
+	run_rules(&x,
+		  "  - id: no-huyen\n"
+		  "    kind: pattern\n"
+		  "    target: units\n"
+		  "    field: name\n"
+		  "    matches: '^Huyện'\n"
+		  "    negate: true\n");
+	assert_int_equal(count_of(x.rep, "no-huyen", NULL), 2);
+	assert_contains(the(x.rep, "no-huyen", "LA-DUC-HOA")->message,
+			"matches '^Huyện', which it must not");
+	fx_free(&x);
+}
+
+static void attrs_and_required(void **state)
+{
+	fx x;
+
+	(void)state;
+	run_rules(&x,
+		  "  - id: code-optional\n"
+		  "    kind: pattern\n"
+		  "    target: units\n"
+		  "    field: attrs.code\n"
+		  "    matches: '^[0-9]{3}$'\n"
+		  "  - id: code-required\n"
+		  "    kind: pattern\n"
+		  "    target: units\n"
+		  "    field: attrs.code\n"
+		  "    matches: '^[0-9]{2,3}$'\n"
+		  "    required: true\n"
+		  "  - id: born-date\n"
+		  "    kind: pattern\n"
+		  "    target: people\n"
+		  "    field: attrs.born\n"
+		  "    matches: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'\n"
+		  "    required: true\n");
+	/* LA's code 80 is two digits; la-ben-luc has none (not required). */
+	assert_int_equal(count_of(x.rep, "code-optional", NULL), 1);
+	the(x.rep, "code-optional", "LA");
+	assert_int_equal(count_of(x.rep, "code-required", NULL), 1);
+	assert_contains(the(x.rep, "code-required", "la-ben-luc")->message,
+			"has no attrs.code");
+	/* A date's canonical text; an integer that is no date; missing. */
+	assert_int_equal(count_of(x.rep, "born-date", NULL), 2);
+	the(x.rep, "born-date", "X1");
+	the(x.rep, "born-date", "P0003");
+	fx_free(&x);
+}
+
+static void titles_tasks_kind_level(void **state)
+{
+	fx x;
+
+	(void)state;
+	run_rules(&x,
+		  "  - id: title-id\n"
+		  "    kind: pattern\n"
+		  "    target: titles\n"
+		  "    field: id\n"
+		  "    matches: '^[a-z-]+$'\n"
+		  "  - id: title-kind\n"
+		  "    kind: pattern\n"
+		  "    target: titles\n"
+		  "    field: kind\n"
+		  "    matches: '^state$'\n"
+		  "    required: true\n"
+		  "  - id: task-id\n"
+		  "    kind: pattern\n"
+		  "    target: tasks\n"
+		  "    field: id\n"
+		  "    matches: '^[a-z-]+$'\n"
+		  "    message: \"{task.id} ({task.name})\"\n"
+		  "  - id: unit-kind\n"
+		  "    kind: pattern\n"
+		  "    target: units\n"
+		  "    field: kind\n"
+		  "    matches: '^state$'\n"
+		  "    required: true\n"
+		  "  - id: unit-level\n"
+		  "    kind: pattern\n"
+		  "    target: units\n"
+		  "    field: level\n"
+		  "    matches: '^(province|district)$'\n"
+		  "    negate: true\n");
+	assert_int_equal(the(x.rep, "title-id", "Bad_Title")->target_type,
+			 PC_TARGET_TITLE);
+	assert_int_equal(count_of(x.rep, "title-id", NULL), 1);
+	the(x.rep, "title-kind", "Bad_Title");
+	assert_int_equal(count_of(x.rep, "title-kind", NULL), 1);
+	assert_string_equal(the(x.rep, "task-id", "MergeB")->message,
+			    "MergeB (Merge B)");
+	assert_int_equal(the(x.rep, "task-id", "MergeB")->target_type,
+			 PC_TARGET_TASK);
+	assert_int_equal(count_of(x.rep, "unit-kind", NULL), 1);
+	the(x.rep, "unit-kind", "la-ben-luc");
+	assert_int_equal(count_of(x.rep, "unit-level", NULL), 3);
+	fx_free(&x);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(unit_ids),
+		cmocka_unit_test(negate_and_name),
+		cmocka_unit_test(attrs_and_required),
+		cmocka_unit_test(titles_tasks_kind_level),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
