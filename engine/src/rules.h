@@ -10,6 +10,7 @@
 #include "plancheck.h"
 #include "arena.h"
 #include "select.h"
+#include "strtab.h"
 
 typedef struct rloc {
 	const char *file;
@@ -160,6 +161,7 @@ struct pc_ruleset {
 	size_t npacks, packs_cap;
 	rule **rules;              /* in load order */
 	size_t nrules, rules_cap;
+	idmap ids;                 /* rule id -> index in rules, plus 1 */
 	pc_limits limits;
 };
 #endif
