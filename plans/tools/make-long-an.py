@@ -614,9 +614,16 @@ DEFAULT_HEAD = {"party": "board-head", "front": "mttq-chair",
 DEPUTY_TITLE = {"party": "board-deputy", "front": "mttq-vice-chair",
                 "state": "deputy-director"}
 
-# Units that keep a fourth deputy: the rule pack has findings (or a waiver)
-# for them.
+# The division that keeps a fourth deputy; a waiver covers it once
+# max-deputies-division applies.
 FOUR_DEPUTY_DIVISION = ("LA-SO-YT", "Phòng Nghiệp vụ y")
+# Divisions whose staff or note is not the usual one.
+DIVISION_SPECIAL = {
+    ("LA-SO-CT", "Chi cục Quản lý thị trường"): dict(
+        staff=72, effective=date(2018, 10, 1),
+        note="Chuyển về Tổng cục Quản lý thị trường (Bộ Công Thương) "
+                       "từ năm 2018"),
+}
 
 # ----------------------------------------------------------- the districts
 
@@ -933,21 +940,19 @@ def build_department(la, spec):
             raise SystemExit("division of merged %s must merge" % d.id)
         code = division_code(line, counters)
         uid = "%s-%s" % (d.id, code)
+        special = DIVISION_SPECIAL.get((d.id, line), {})
         eff = None
         if st != "active":
-            eff = spec.get("effective") or day(date(2018, 7, 1),
-                                               pick(0, 540, "eff", uid))
+            eff = (special.get("effective") or spec.get("effective")
+                   or day(date(2018, 7, 1), pick(0, 540, "eff", uid)))
         div = Unit(uid, line, "division", kind, st, effective=eff)
         d.add(div, comment="Phòng và tương đương" if first else None)
         first = False
         if target:
             pending_merges.append((div, target, d.id))
-        if st == "dissolved" and "thị trường" in line:
-            div.x["note"] = ("Chuyển về Tổng cục Quản lý thị trường "
-                             "(Bộ Công Thương) từ năm 2018")
-        b = division_staff(uid, line, kind)
-        if "thị trường" in line:
-            b = 72
+        if "note" in special:
+            div.x["note"] = special["note"]
+        b = special.get("staff") or division_staff(uid, line, kind)
         div.staff = {} if st == "new" else {"baseline": b}
         div.pos("division-head", 1)
         start, after = division_deputies(uid, b)
