@@ -10,13 +10,18 @@
  * format yet, and each -o likewise with the path, so
  * `-f json -o a.json -f text` writes JSON to a.json and text to standard
  * output, and `-o a.json -f json` is one output. A file output is written
- * to FILE.tmp-XXXXXX beside it and renamed over FILE once complete. */
+ * to FILE.tmp-XXXXXX beside it and renamed over FILE once complete.
+ *
+ * A directory operand stands for every plan file below it: each *.yaml or
+ * *.yml file whose first key is `plancheck: plan/1`, in bytewise order of
+ * their paths; rule packs and other YAML are passed over. */
 #include "cli.h"
 #include "alloc.h"
 #include "arena.h"
 #include "output.h"
 #include "regex.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -29,7 +34,8 @@ static const char usage_line[] = "plancheck check [options] PLAN...";
 
 enum {
 	OPT_RULES = 1, OPT_AS_OF, OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON,
-	OPT_ONLY, OPT_SKIP, OPT_COLOR, OPT_QUIET, OPT_MAX_FILE_SIZE, OPT_HELP
+	OPT_ONLY, OPT_SKIP, OPT_COLOR, OPT_QUIET, OPT_MAX_FILE_SIZE, OPT_HELP,
+	OPT_ROOT, OPT_CSV_BOM
 };
 
 static const cli_option options[] = {
@@ -43,6 +49,8 @@ static const cli_option options[] = {
 	{ "color", 0, true, OPT_COLOR },
 	{ "quiet", 'q', false, OPT_QUIET },
 	{ "max-file-size", 0, true, OPT_MAX_FILE_SIZE },
+	{ "root", 0, true, OPT_ROOT },
+	{ "csv-bom", 0, false, OPT_CSV_BOM },
 	{ "help", 'h', false, OPT_HELP },
 	{ NULL, 0, false, 0 }
 };
@@ -92,6 +100,10 @@ typedef struct check_args {
 	enum color_mode color;
 	bool quiet;
 	pc_limits limits;
+	const char *root;       /* --root: SARIF and GitHub paths relative to it */
+	bool csv_bom;
+	char **found;           /* plan paths found below directory operands */
+	size_t nfound, found_cap;
 } check_args;
 
 static void help(void)
@@ -133,9 +145,26 @@ static void help(void)
 	      "  -q, --quiet            print findings only, no summary\n"
 	      "      --max-file-size N  largest input file, in bytes (default "
 	      "268435456)\n"
+	      "      --root DIR         sarif, github: file paths relative to "
+	      "DIR (default: the\n"
+	      "                         working directory), e.g. the "
+	      "repository's top\n"
+	      "      --csv-bom          csv: start with a UTF-8 byte order mark "
+	      "(for Excel)\n"
 	      "  -h, --help             show this help\n"
 	      "\n"
-	      "Several outputs: each -f (and each -o) starts a new output, as in\n"
+	      "PLAN may be a directory: every *.yaml or *.yml file below it "
+	      "whose first key\n"
+	      "is `plancheck: plan/1` is checked, in order of their paths; rule "
+	      "packs and\n"
+	      "other YAML are passed over (so are names starting with a dot).\n"
+	      "\n"
+	      "Several outputs: each -f starts a new output, and each -o sends "
+	      "the output of\n"
+	      "the -f before it to FILE (an -o that comes first goes with the "
+	      "next -f), as in\n"
+	      "  plancheck check -f text -f sarif -o plancheck.sarif plans/\n"
+	      "(text to standard output, SARIF to plancheck.sarif) or\n"
 	      "  plancheck check -f json -o report.json -f text plan.yaml\n"
 	      "\n"
 	      "Exit status: 0 no finding at or above --fail-on (waived findings "
@@ -323,6 +352,21 @@ static int parse_args(check_args *a, int argc, char **argv)
 			break;
 		case OPT_QUIET:
 			a->quiet = true;
+			break;
+		case OPT_ROOT: {
+			struct stat st;
+
+			if (stat(arg, &st) != 0 || !S_ISDIR(st.st_mode)) {
+				cli_usage_error("check", usage_line,
+						"--root: '%s' is not a "
+						"directory", arg);
+				return EXIT_TROUBLE;
+			}
+			a->root = arg;
+			break;
+		}
+		case OPT_CSV_BOM:
+			a->csv_bom = true;
 			break;
 		case OPT_MAX_FILE_SIZE:
 			if (cli_parse_size(arg, &a->limits.max_file_size) < 0) {
@@ -608,6 +652,8 @@ static int write_outputs(check_args *a, const pc_report *const *reports,
 		memset(&opts, 0, sizeof opts);
 		opts.quiet = a->quiet;
 		opts.exit_code = exit_code;
+		opts.root = a->root;
+		opts.csv_bom = a->csv_bom;
 		if (a->color == COLOR_ALWAYS)
 			opts.color = true;
 		else if (a->color == COLOR_AUTO)
@@ -629,8 +675,286 @@ static int write_outputs(check_args *a, const pc_report *const *reports,
 	return status;
 }
 
+/* ---- directory operands ---- */
+
+/* Deepest nesting of directories searched for plans, and how much of a
+ * file is read to find its first key. */
+#define PLAN_DIR_DEPTH 64
+#define PLAN_HEAD_BYTES 65536
+
+/* If q starts with word, bare or in matching quotes, the position after
+ * it; else NULL. */
+static const char *scan_word(const char *q, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+	char quote = 0;
+
+	if (q < end && (*q == '"' || *q == '\''))
+		quote = *q++;
+	if ((size_t)(end - q) < n || memcmp(q, word, n) != 0)
+		return NULL;
+	q += n;
+	if (quote) {
+		if (q >= end || *q != quote)
+			return NULL;
+		q++;
+	}
+	return q;
+}
+
+static const char *skip_blanks(const char *q, const char *end)
+{
+	while (q < end && (*q == ' ' || *q == '\t' || *q == '\r'))
+		q++;
+	return q;
+}
+
+/* Whether the line [q, end) is `plancheck: plan/1`, maybe quoted and
+ * followed by a comment. */
+static bool is_plan_line(const char *q, const char *end)
+{
+	const char *after;
+
+	q = scan_word(q, end, "plancheck");
+	if (!q)
+		return false;
+	q = skip_blanks(q, end);
+	if (q >= end || *q != ':')
+		return false;
+	q++;
+	if (q < end && *q != ' ' && *q != '\t')
+		return false;
+	q = skip_blanks(q, end);
+	q = scan_word(q, end, "plan/1");
+	if (!q)
+		return false;
+	after = skip_blanks(q, end);
+	return after == end || (*after == '#' && after > q);
+}
+
+/* Whether text starts a plan: its first key, after comments, blank
+ * lines, directives and a document marker, is `plancheck: plan/1`. */
+static bool starts_plan(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *q;
+
+		if (!eol)
+			eol = end;
+		q = skip_blanks(p, eol);
+		if (q == eol || *q == '#' || (q == p && *q == '%')) {
+			p = eol + 1;
+			continue;
+		}
+		if (q == p && eol - q >= 3 && memcmp(q, "---", 3) == 0 &&
+		    (eol - q == 3 || q[3] == ' ' || q[3] == '\t' ||
+		     q[3] == '\r')) {
+			q = skip_blanks(q + 3, eol);
+			if (q == eol || *q == '#') {
+				p = eol + 1;
+				continue;
+			}
+		}
+		return is_plan_line(q, eol);
+	}
+	return false;
+}
+
+/* 1 when the file at path is a plan, 0 when not, -1 when it cannot be
+ * read (reported). */
+static int is_plan_file(const char *path)
+{
+	char *head;
+	size_t len;
+	FILE *f;
+	int rc;
+
+	f = fopen(path, "rb");
+	if (!f) {
+		cli_error("cannot read '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	head = pc_malloc(PLAN_HEAD_BYTES);
+	if (!head) {
+		fclose(f);
+		cli_error("out of memory");
+		return -1;
+	}
+	len = fread(head, 1, PLAN_HEAD_BYTES, f);
+	if (ferror(f)) {
+		cli_error("cannot read '%s': %s", path, strerror(errno));
+		rc = -1;
+	} else {
+		rc = starts_plan(head, len) ? 1 : 0;
+	}
+	pc_free(head);
+	fclose(f);
+	return rc;
+}
+
+static bool has_yaml_suffix(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+	       (n > 4 && strcmp(name + n - 4, ".yml") == 0);
+}
+
+/* dir/name; just name when dir is ".", so that `plancheck check .`
+ * names files as a shell glob would. */
+static char *join_path(const char *dir, const char *name)
+{
+	size_t ld = strcmp(dir, ".") == 0 ? 0 : strlen(dir);
+	size_t ln = strlen(name);
+	bool slash = ld > 0 && dir[ld - 1] != '/';
+	char *path = pc_malloc(ld + slash + ln + 1);
+
+	if (!path)
+		return NULL;
+	memcpy(path, dir, ld);
+	if (slash)
+		path[ld] = '/';
+	memcpy(path + ld + slash, name, ln + 1);
+	return path;
+}
+
+/* Add every plan file below dir to a->found. Names starting with a dot
+ * are passed over, and so are symbolic links to directories (no loops).
+ * 0, or -1 when something could not be read (reported; the search goes
+ * on, so every such problem is listed). */
+static int find_plans(check_args *a, const char *dir, unsigned depth)
+{
+	struct dirent *entry;
+	struct stat st;
+	DIR *d;
+	int status = 0;
+
+	d = opendir(dir);
+	if (!d) {
+		cli_error("cannot read directory '%s': %s", dir,
+			  strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		char *path;
+		int rc;
+
+		errno = 0;
+		entry = readdir(d);
+		if (!entry)
+			break;
+		if (entry->d_name[0] == '.')
+			continue;
+		path = join_path(dir, entry->d_name);
+		if (!path) {
+			cli_error("out of memory");
+			status = -1;
+			break;
+		}
+		rc = 0;
+		if (lstat(path, &st) != 0) {
+			cli_error("cannot read '%s': %s", path,
+				  strerror(errno));
+			rc = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			if (depth >= PLAN_DIR_DEPTH) {
+				cli_error("'%s': directories nested more than "
+					  "%d deep", path, PLAN_DIR_DEPTH);
+				rc = -1;
+			} else {
+				rc = find_plans(a, path, depth + 1);
+			}
+		} else if (has_yaml_suffix(entry->d_name) &&
+			   stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			rc = is_plan_file(path);
+			if (rc == 1) {
+				if (pc_grow(&a->found, &a->found_cap,
+					    a->nfound + 1,
+					    sizeof *a->found) < 0) {
+					cli_error("out of memory");
+					rc = -1;
+				} else {
+					a->found[a->nfound++] = path;
+					path = NULL;
+					rc = 0;
+				}
+			}
+		}
+		pc_free(path);
+		if (rc < 0)
+			status = -1;
+	}
+	if (errno) {
+		cli_error("cannot read directory '%s': %s", dir,
+			  strerror(errno));
+		status = -1;
+	}
+	closedir(d);
+	return status;
+}
+
+static int cmp_path(const void *pa, const void *pb)
+{
+	return strcmp(*(char *const *)pa, *(char *const *)pb);
+}
+
+/* Replace each directory operand by the plan files below it, sorted.
+ * EXIT_CLEAN, or EXIT_TROUBLE (reported). */
+static int expand_dirs(check_args *a)
+{
+	const char **plans = NULL;
+	size_t i, j, n = 0, cap = 0;
+	int status = EXIT_CLEAN;
+
+	for (i = 0; i < a->nplans; i++) {
+		struct stat st;
+		size_t first = a->nfound;
+
+		if (stat(a->plans[i], &st) != 0 || !S_ISDIR(st.st_mode)) {
+			if (push_str(&plans, &n, &cap, a->plans[i]) < 0)
+				goto nomem;
+			continue;
+		}
+		if (find_plans(a, a->plans[i], 0) < 0) {
+			status = EXIT_TROUBLE;
+			continue;
+		}
+		if (a->nfound == first) {
+			cli_error("'%s': no plan files below it (*.yaml or "
+				  "*.yml files starting with 'plancheck: "
+				  "plan/1')", a->plans[i]);
+			status = EXIT_TROUBLE;
+			continue;
+		}
+		qsort(a->found + first, a->nfound - first, sizeof *a->found,
+		      cmp_path);
+		for (j = first; j < a->nfound; j++)
+			if (push_str(&plans, &n, &cap, a->found[j]) < 0)
+				goto nomem;
+	}
+	pc_free(a->plans);
+	a->plans = plans;
+	a->nplans = n;
+	a->plans_cap = cap;
+	return status;
+nomem:
+	cli_error("out of memory");
+	pc_free(plans);
+	return EXIT_TROUBLE;
+}
+
 static void free_args(check_args *a)
 {
+	size_t i;
+
+	for (i = 0; i < a->nfound; i++)
+		pc_free(a->found[i]);
+	pc_free(a->found);
 	pc_free(a->rule_files);
 	pc_free(a->plans);
 	pc_free(a->outputs);
@@ -657,6 +981,9 @@ int cli_check(int argc, char **argv)
 			status = EXIT_CLEAN;
 		goto out;
 	}
+	status = expand_dirs(&a);
+	if (status != EXIT_CLEAN)
+		goto out;
 	runs = pc_calloc(a.nplans, sizeof *runs);
 	reports = pc_calloc(a.nplans, sizeof *reports);
 	if (!runs || !reports) {

@@ -83,20 +83,25 @@ static const struct structural {
 	{ "plan/progress-not-applicable", PC_SEV_ERROR,
 	  "A unit records progress on a task that does not apply to it." },
 	{ "plan/unknown-key", PC_SEV_ERROR,
-	  "A key the plan format does not define (keys starting with x- are ignored)." },
+	  "A key the plan format does not define (keys starting with x- "
+	  "are ignored)." },
 	{ "plan/unknown-ref", PC_SEV_ERROR,
-	  "A parent, into, title, holder, task or waiver target that does not exist." },
+	  "A parent, into, title, holder, task or waiver target that does "
+	  "not exist." },
 	{ "plan/waiver-expired", PC_SEV_WARNING,
 	  "A waiver has expired and waives nothing." },
 	{ "plan/waiver-unused", PC_SEV_INFO,
 	  "A waiver matched no finding." },
 	{ "rules/unknown-ref", PC_SEV_INFO,
-	  "A rule names a title or task this plan does not define, so it finds nothing here." },
+	  "A rule names a title or task this plan does not define, so it "
+	  "finds nothing here." },
 };
+
+#define NSTRUCTURAL (sizeof structural / sizeof structural[0])
 
 static const struct structural *structural_find(const char *id)
 {
-	size_t lo = 0, hi = sizeof structural / sizeof structural[0];
+	size_t lo = 0, hi = NSTRUCTURAL;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -226,7 +231,7 @@ int ci_rules_build(ci_rules *cat, const pc_report *const *reports,
 				goto fail;
 		}
 	}
-	for (i = 0; all_structural && i < sizeof structural / sizeof structural[0]; i++) {
+	for (i = 0; all_structural && i < NSTRUCTURAL; i++) {
 		ci_rule r = { 0 };
 
 		r.id = structural[i].id;

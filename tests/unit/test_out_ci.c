@@ -50,7 +50,8 @@ static const char rules_yaml[] =
 	"    name: Tỉnh Long An\n" \
 	"    level: province\n" \
 	"  - id: BAD-1\n" \
-	"    name: \"Huyện <Đức Hòa> & \\\"Bến Lức\\\", 50%\\r\\nxong\\x01\"\n" \
+	"    name: \"Huyện <Đức Hòa> & \\\"Bến Lức\\\", " \
+	"50%\\r\\nxong\\x01\"\n" \
 	"    level: district\n" \
 	"    parent: LA\n" \
 	"  - id: BAD-2\n" \
@@ -85,7 +86,8 @@ static const char plan_moved_yaml[] =
 	"    name: Tỉnh Long An\n"
 	"    level: province\n"
 	"  - id: BAD-1\n"
-	"    name: \"Huyện <Đức Hòa> & \\\"Bến Lức\\\", 50%\\r\\nxong\\x01\"\n"
+	"    name: \"Huyện <Đức Hòa> & \\\"Bến Lức\\\", "
+	"50%\\r\\nxong\\x01\"\n"
 	"    level: district\n"
 	"    parent: LA\n"
 	"  - id: BAD-2\n"
@@ -245,7 +247,8 @@ static void test_github_escaping(void **state)
 	assert_contains(line, ",col=");
 	assert_contains(line, ",endLine=");
 	/* the message keeps ',' and ':' but escapes %, CR and LF */
-	assert_contains(line, "::Huyện <Đức Hòa> & \"Bến Lức\", 50%25%0D%0Axong");
+	assert_contains(line, "::Huyện <Đức Hòa> & \"Bến Lức\", "
+			"50%25%0D%0Axong");
 	assert_contains(line, ": id không đúng%0Abasis: Quy định <thử>");
 	free(line);
 
