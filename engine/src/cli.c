@@ -27,8 +27,8 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "check", cli_check, "validate plans against rules; the main job" },
-	{ "report", NULL, "auditor's compliance report (md, html)" },
-	{ "stats", NULL, "restructuring figures: reductions, merged titles, task completion" },
+	{ "report", cli_report, "auditor's compliance report (md, html)" },
+	{ "stats", cli_stats, "restructuring figures: reductions, merged titles, task completion" },
 	{ "rules", cli_rules, "list the rules of rule files, or explain one" },
 	{ "version", cli_version, "print the version" },
 	{ "help", cli_help, "show this help, or a command's help" },

@@ -22,6 +22,8 @@ typedef int (*cli_run)(int argc, char **argv);
 
 int cli_check(int argc, char **argv);
 int cli_rules(int argc, char **argv);
+int cli_stats(int argc, char **argv);    /* cli_stats.c */
+int cli_report(int argc, char **argv);   /* cli_stats.c */
 
 /* ---- options ---- */
 
