@@ -319,7 +319,9 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 	qe.r = r;
 	qe.q = q;
 	eval_check_under(ctx, r, &q->for_units);
-	if (units)
+	/* One report per name: `for` and the measure may name one unit. */
+	if (units && !(q->units.under && q->for_units.under &&
+		       strcmp(q->units.under, q->for_units.under) == 0))
 		eval_check_under(ctx, r, &q->units);
 	if (q->measure == MEASURE_HOLDERS || q->measure == MEASURE_POSITIONS) {
 		qe.t = q->title ? idmap_get(&plan->title_ids, q->title,

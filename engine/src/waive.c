@@ -26,6 +26,10 @@ static bool rule_could_run(const eval_ctx *ctx, const char *id)
 }
 
 /*
+ * The plan is not changed: the loader filled each waiver's public view
+ * (info), which a waived finding points to, and which waivers were used
+ * is this check's business, not the plan's.
+ *
  * Waivers are indexed by an interned "rule\ntarget" key; waivers that share
  * a key are chained (next[]) in document order, so each finding costs one
  * hash lookup plus the (usually single) waivers on its key.
@@ -55,18 +59,12 @@ void eval_waivers(eval_ctx *ctx)
 	/* Build the index; the last waiver put on a key heads the chain, so
 	 * walk from the end to keep document order along it. */
 	for (i = nw; i-- > 0; ) {
-		waiver *w = &plan->waivers[i];
+		const waiver *w = &plan->waivers[i];
 		size_t lr, lt;
 		const char *key;
 		void *head = NULL;
 
 		next[i] = UINT32_MAX;
-		w->info.reason = w->reason ? w->reason : "";
-		w->info.approved_by = w->approved_by ? w->approved_by : "";
-		w->info.expires = w->expires;
-		w->info.location.file = w->where.file;
-		w->info.location.line = w->where.line;
-		w->info.location.column = w->where.col;
 		if (!w->rule || !w->target)
 			continue;
 		lr = strlen(w->rule);
@@ -81,7 +79,7 @@ void eval_waivers(eval_ctx *ctx)
 			goto nomem;
 		head = idmap_get_str(&index, key);
 		if (head)
-			next[i] = (uint32_t)((waiver *)head - plan->waivers);
+			next[i] = (uint32_t)((const waiver *)head - plan->waivers);
 		if (idmap_set(&index, key, &plan->waivers[i]) < 0)
 			goto nomem;
 	}
@@ -89,7 +87,7 @@ void eval_waivers(eval_ctx *ctx)
 	for (fi = 0; fi < nfindings; fi++) {
 		pc_finding *f = &rep->findings[fi];
 		size_t lr, lt;
-		waiver *w;
+		const waiver *w;
 
 		if (is_waiver_finding(f->rule))
 			continue;
