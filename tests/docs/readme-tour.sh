@@ -4,8 +4,8 @@
 # output and exit status with the transcript printed there.
 #   readme-tour.sh PLANCHECK README
 set -euo pipefail
-plancheck=$1
-readme=$2
+plancheck=$(realpath "$1")
+readme=$(realpath "$2")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # First yaml block: demo.yaml; second: demo-rules.yaml; the console block
