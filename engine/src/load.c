@@ -1,2 +1,1780 @@
-/* load.c - to be written. */
-#include "plancheck.h"
+/* load.c - a plan file (`plancheck: plan/1`) into the model of model.h.
+ *
+ * One pass over the YAML reader's events, no document tree: a
+ * recursive-descent function per section (plan, titles, people, units,
+ * positions, progress, tasks, waivers, attrs, staff) builds the model as
+ * the events arrive. Everything lives in the plan's arena and every string
+ * is interned in plan->strings. Lists are gathered on the loader's scratch
+ * stacks and copied into the arena at their end, so no entity costs an
+ * allocation of its own beyond the arena's bump pointer.
+ *
+ * Every problem that is not fatal goes through the problem sink into
+ * plan->findings (a `plan/...` rule id, severity error, file:line:column
+ * of the YAML node, and the unit, person, title, task, waiver or plan it
+ * is about), and loading carries on, so one run reports every problem.
+ * Fatal, the load fails with a negative pc_code and a message in the
+ * caller's pc_errors: an unreadable file, broken YAML or a YAML limit (see
+ * yread.h), an empty file, a top-level node that is not a mapping, a
+ * `plancheck:` value other than plan/1 (a rule pack says so), more units or
+ * people than the limits allow, and running out of memory.
+ *
+ * Choices the specification leaves open:
+ *   - Required keys: plancheck, plan, plan.id, plan.name and units at the
+ *     top; a unit's id and level; a title's, a person's and a task's id; a
+ *     task's due; a position's title; a waiver's rule, target, reason and
+ *     approved_by; into when a unit's status is merged. Names are optional
+ *     and default to the id (plan.name is required).
+ *   - An entity whose id is missing, or already used in its namespace, is
+ *     left out of the model (the second one: the first definition stays).
+ *     Units nested under a unit left out hang from the unit that holds
+ *     that id, if any. A waiver missing a required key is left out too: it
+ *     cannot waive anything. A unit missing its level keeps level "".
+ *   - A key with an empty value (null) where a list or a mapping is
+ *     expected means an empty one; where a scalar is expected it is a
+ *     plan/bad-type.
+ *   - Dates are YYYY-MM-DD, quoted or not. Counts and percents are plain
+ *     YAML integers: a quoted "12" is a string, so a plan/bad-value.
+ *   - attrs values: plain true/false is a boolean; a plain integer an
+ *     integer (kept in canonical decimal text); a real YYYY-MM-DD date,
+ *     quoted or not, a date; anything else a string. Null, lists and
+ *     mappings are plan/bad-type.
+ *   - The keys of attrs and progress are data (attribute names, task ids),
+ *     so an `x-` key there is kept, not ignored.
+ *   - `into` is only allowed on a merged unit; a progress entry gives
+ *     either `done` or `percent`.
+ *   - A task without applies_to applies to every unit that exists after
+ *     the plan, as an empty selector does.
+ *   - A unit that is both nested and names `parent:` keeps its nesting
+ *     parent; the `parent:` key is reported.
+ *   - Findings about a waiver are targeted at type waiver with the
+ *     waiver's rule id.
+ *   - `rules:` paths are taken relative to the plan file's directory as
+ *     the plan file was named: "plans/p.yaml" with "../r.yaml" gives
+ *     "plans/../r.yaml"; a plan named without a directory keeps the path
+ *     as written; absolute paths stay as they are.
+ */
+#include "model.h"
+#include "alloc.h"
+#include "problems.h"
+#include "yread.h"
+
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_ID_LEN 128
+
+/* A growable array on the heap: the loader's scratch lists. */
+typedef struct vec {
+	void *items;
+	size_t n, cap;
+} vec;
+
+/* A holder id waiting for the people list (which may come later). */
+typedef struct holder_ref {
+	const char *id;
+	uint32_t line, col;
+} holder_ref;
+
+/* A position whose holders are resolved at the end of the pass. */
+typedef struct pending_position {
+	unit *owner;
+	uint32_t k;             /* index in owner->positions */
+	size_t first;           /* its holders in loader.holder_refs */
+	uint32_t n;
+} pending_position;
+
+/* Where a position's holders sit while its list is read. */
+typedef struct ref_span {
+	size_t first;
+	uint32_t n;
+} ref_span;
+
+typedef struct loader {
+	pc_plan *plan;
+	yreader *r;
+	problems probs;
+	pc_limits limits;
+	pc_errors *errors;
+	bool oom;                 /* the problem sink ran out of memory */
+	bool seen_plancheck, seen_plan, seen_units;
+	/* entities, in document order */
+	vec titles, people, units, tasks, waivers, rules;
+	/* scratch stacks for per-entity lists */
+	vec tags, attrs, positions, spans, progress;
+	vec holder_refs, pending;
+	uint32_t people_seen;
+} loader;
+
+/* ---- scratch vectors ----------------------------------------------------- */
+
+/* A new zeroed element at the end, or NULL (out of memory). */
+static void *vec_push(vec *v, size_t elem)
+{
+	char *p;
+
+	if (pc_grow(&v->items, &v->cap, v->n + 1, elem) < 0)
+		return NULL;
+	p = (char *)v->items + v->n * elem;
+	memset(p, 0, elem);
+	v->n++;
+	return p;
+}
+
+static int vec_push_ptr(vec *v, void *ptr)
+{
+	void **slot = vec_push(v, sizeof ptr);
+
+	if (!slot)
+		return PC_ENOMEM;
+	*slot = ptr;
+	return 0;
+}
+
+/* Move elements [from, n) into the arena and drop them from v. *out is
+ * NULL when there are none. 0 or PC_ENOMEM. */
+static int vec_take(vec *v, size_t from, size_t elem, arena *a, void *out,
+		    uint32_t *count)
+{
+	void **dst = out;
+	size_t n = v->n - from;
+
+	*dst = NULL;
+	*count = 0;
+	if (!n)
+		return 0;
+	*dst = arena_alloc(a, n * elem);
+	if (!*dst)
+		return PC_ENOMEM;
+	memcpy(*dst, (char *)v->items + from * elem, n * elem);
+	*count = (uint32_t)n;
+	v->n = from;
+	return 0;
+}
+
+static void vec_free(vec *v)
+{
+	pc_free(v->items);
+	v->items = NULL;
+	v->n = v->cap = 0;
+}
+
+/* ---- findings ------------------------------------------------------------ */
+
+/* The problem sink: every problem becomes a plan finding. Its target is
+ * filled in when the entity it belongs to is complete (set_targets). */
+static void add_finding(void *ctx, prob_kind kind, const char *file,
+			uint32_t line, uint32_t col, const char *msg)
+{
+	loader *ld = ctx;
+	pc_plan *plan = ld->plan;
+	load_finding *f;
+
+	(void)file;
+	if (pc_grow(&plan->findings, &plan->findings_cap, plan->nfindings + 1,
+		    sizeof *plan->findings) < 0) {
+		ld->oom = true;
+		return;
+	}
+	f = &plan->findings[plan->nfindings];
+	memset(f, 0, sizeof *f);
+	f->rule = prob_rule_id(kind);
+	f->severity = PC_SEV_ERROR;
+	f->message = arena_strdup(&plan->arena, msg);
+	if (!f->message) {
+		ld->oom = true;
+		return;
+	}
+	f->where.file = plan->file;
+	f->where.line = line;
+	f->where.col = col;
+	f->target_type = PC_TARGET_PLAN;
+	plan->nfindings++;
+}
+
+/* Give the findings made since `from` that have no target yet this one
+ * (an entity without an id gets ""). */
+static void set_targets(loader *ld, size_t from, pc_target_type type,
+			const char *id)
+{
+	pc_plan *plan = ld->plan;
+	size_t i;
+
+	for (i = from; i < plan->nfindings; i++) {
+		if (plan->findings[i].target_id)
+			continue;
+		plan->findings[i].target_type = type;
+		plan->findings[i].target_id = id ? id : "";
+	}
+}
+
+static void report(loader *ld, prob_kind kind, uint32_t line, uint32_t col,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void report(loader *ld, prob_kind kind, uint32_t line, uint32_t col,
+		   const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	prob_report(&ld->probs, kind, line, col, "%s", buf);
+}
+
+static int fatal(loader *ld, int code, uint32_t line, uint32_t col,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int fatal(loader *ld, int code, uint32_t line, uint32_t col,
+		 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (errors_addv(ld->errors, ld->plan->file, line, col, fmt, ap) < 0)
+		code = PC_ENOMEM;
+	va_end(ap);
+	return code;
+}
+
+static loc here(const loader *ld, uint32_t line, uint32_t col)
+{
+	loc where = { ld->plan->file, line, col };
+
+	return where;
+}
+
+/* ---- keys and values ----------------------------------------------------- */
+
+static bool text_is(const char *text, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+
+	return len == n && memcmp(text, word, n) == 0;
+}
+
+static int key_index(const yr_event *key, const char *const *keys)
+{
+	int i;
+
+	for (i = 0; keys[i]; i++)
+		if (text_is(key->text, key->len, keys[i]))
+			return i;
+	return -1;
+}
+
+static int skip_value(loader *ld)
+{
+	yr_event v;
+	int rc;
+
+	if ((rc = yr_next(ld->r, &v)) < 0)
+		return rc;
+	return yr_skip(ld->r, &v);
+}
+
+/* An unknown key, reported with a "did you mean" hint, its value skipped.
+ * `x-` keys are the users' own and skipped silently. */
+static int unknown_key(loader *ld, const yr_event *key,
+		       const char *const *keys, const char *what)
+{
+	const char *hint;
+
+	if (key->len >= 2 && key->text[0] == 'x' && key->text[1] == '-')
+		return skip_value(ld);
+	hint = prob_suggest(key->text, keys);
+	if (hint)
+		report(ld, PROB_UNKNOWN_KEY, key->line, key->col,
+		       "unknown key '%s' in %s; did you mean '%s'?", key->text,
+		       what, hint);
+	else
+		report(ld, PROB_UNKNOWN_KEY, key->line, key->col,
+		       "unknown key '%s' in %s (keys of your own start with "
+		       "x-)", key->text, what);
+	return skip_value(ld);
+}
+
+static void missing_key(loader *ld, const yr_map *m, const char *key,
+			const char *what)
+{
+	report(ld, PROB_MISSING_KEY, m->line, m->col,
+	       "missing required key '%s' in %s", key, what);
+}
+
+/* A node of the wrong type: reported and skipped. */
+static int bad_type(loader *ld, const yr_event *ev, const char *expected)
+{
+	report(ld, PROB_BAD_TYPE, ev->line, ev->col, "expected %s, found %s",
+	       expected, yr_type_name(ev));
+	return yr_skip(ld->r, ev);
+}
+
+/* The next node as a scalar: 1 with it in *ev; 0 when it was something
+ * else (reported, skipped); negative when fatal. */
+static int next_scalar(loader *ld, yr_event *ev, const char *expected)
+{
+	int rc;
+
+	if ((rc = yr_next(ld->r, ev)) < 0)
+		return rc;
+	if (ev->type == YR_SCALAR && !yr_is_null(ev))
+		return 1;
+	rc = bad_type(ld, ev, expected);
+	return rc < 0 ? rc : 0;
+}
+
+static const char *intern(loader *ld, const char *text, size_t len)
+{
+	return strtab_intern(&ld->plan->strings, text, len);
+}
+
+/* Free text into *out: 1 set, 0 reported, negative fatal. */
+static int read_text(loader *ld, const char **out, yr_event *ev,
+		     const char *expected)
+{
+	int rc = next_scalar(ld, ev, expected);
+
+	if (rc <= 0)
+		return rc;
+	*out = intern(ld, ev->text, ev->len);
+	return *out ? 1 : PC_ENOMEM;
+}
+
+static bool valid_id(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > MAX_ID_LEN)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9');
+		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
+			return false;
+	}
+	return true;
+}
+
+/* An identifier: like read_text; a malformed one is reported and kept,
+ * so that references to it still resolve. */
+static int read_id(loader *ld, const char **out, yr_event *ev)
+{
+	int rc = read_text(ld, out, ev, "an identifier");
+
+	if (rc == 1 && !valid_id(ev->text, ev->len))
+		report(ld, PROB_BAD_VALUE, ev->line, ev->col,
+		       "'%.*s' is not a valid identifier: use letters, digits, "
+		       "'.', '_' and '-', starting with a letter or digit, at "
+		       "most %d bytes", ev->len > 200 ? 200 : (int)ev->len,
+		       ev->text, MAX_ID_LEN);
+	return rc;
+}
+
+static int read_date(loader *ld, pc_date *out, yr_event *ev)
+{
+	int rc = next_scalar(ld, ev, "a date (YYYY-MM-DD)");
+
+	if (rc <= 0)
+		return rc;
+	if (pc_date_parse(ev->text, ev->len, out) < 0) {
+		report(ld, PROB_BAD_VALUE, ev->line, ev->col,
+		       "expected a date YYYY-MM-DD (a real calendar day), "
+		       "found '%s'", ev->text);
+		return 0;
+	}
+	return 1;
+}
+
+/* A plain integer in [0, max]; what names it in the message. */
+static int read_uint(loader *ld, int64_t *out, int64_t max, const char *what,
+		     yr_event *ev)
+{
+	int64_t n;
+	int rc = next_scalar(ld, ev, what);
+
+	if (rc <= 0)
+		return rc;
+	if (yr_int(ev, &n) < 0 || n < 0 || n > max) {
+		report(ld, PROB_BAD_VALUE, ev->line, ev->col,
+		       "expected %s (a whole number from 0 to %" PRId64 "), "
+		       "found %s'%s'", what, max, ev->plain ? "" : "the string ",
+		       ev->text);
+		return 0;
+	}
+	*out = n;
+	return 1;
+}
+
+static int read_count(loader *ld, int64_t *out, yr_event *ev)
+{
+	return read_uint(ld, out, UINT32_MAX, "a count", ev);
+}
+
+/* One of names (NULL-terminated); *out is its index. */
+static int read_enum(loader *ld, const char *const *names, int *out,
+		     const char *what, yr_event *ev)
+{
+	char expected[128];
+	const char *hint;
+	size_t used = 0;
+	int rc = next_scalar(ld, ev, what), i;
+
+	if (rc <= 0)
+		return rc;
+	for (i = 0; names[i]; i++) {
+		if (text_is(ev->text, ev->len, names[i])) {
+			*out = i;
+			return 1;
+		}
+	}
+	expected[0] = '\0';
+	for (i = 0; names[i] && used < sizeof expected; i++)
+		used += (size_t)snprintf(expected + used, sizeof expected - used,
+					 "%s%s", i ? (names[i + 1] ? ", " : " or ")
+						   : "", names[i]);
+	hint = prob_suggest(ev->text, names);
+	report(ld, PROB_BAD_VALUE, ev->line, ev->col,
+	       "unknown %s '%s': expected %s%s%s%s", what, ev->text, expected,
+	       hint ? "; did you mean '" : "", hint ? hint : "",
+	       hint ? "'?" : "");
+	return 0;
+}
+
+/* The next node as a list: 1 with its start in *ev, 0 when it is null (an
+ * empty list) or of another type (reported, skipped), negative when
+ * fatal. */
+static int next_list(loader *ld, yr_event *ev, const char *expected)
+{
+	int rc;
+
+	if ((rc = yr_next(ld->r, ev)) < 0)
+		return rc;
+	if (ev->type == YR_SEQ_START)
+		return 1;
+	if (yr_is_null(ev))
+		return 0;
+	rc = bad_type(ld, ev, expected);
+	return rc < 0 ? rc : 0;
+}
+
+/* As next_list, for mappings. */
+static int next_map(loader *ld, yr_event *ev, const char *expected)
+{
+	int rc;
+
+	if ((rc = yr_next(ld->r, ev)) < 0)
+		return rc;
+	if (ev->type == YR_MAP_START)
+		return 1;
+	if (yr_is_null(ev))
+		return 0;
+	rc = bad_type(ld, ev, expected);
+	return rc < 0 ? rc : 0;
+}
+
+typedef int (*item_fn)(loader *ld, const yr_event *first, void *arg);
+
+/* Call fn for each element of the list value that comes next. */
+static int each(loader *ld, const char *expected, item_fn fn, void *arg)
+{
+	yr_event ev;
+	int rc = next_list(ld, &ev, expected);
+
+	if (rc <= 0)
+		return rc;
+	for (;;) {
+		if ((rc = yr_next(ld->r, &ev)) < 0)
+			return rc;
+		if (ev.type == YR_SEQ_END)
+			return 0;
+		if ((rc = fn(ld, &ev, arg)) < 0)
+			return rc;
+		if (ld->oom)
+			return PC_ENOMEM;
+	}
+}
+
+/* The id of a new entity: registered in its namespace at once, so the
+ * first definition in document order keeps the id (nested units too).
+ * *dup is set when it was already taken. */
+static int register_id(loader *ld, idmap *ids, const char *id, void *entity,
+		       size_t where_offset, const yr_event *ev,
+		       const char *what, bool *dup)
+{
+	void *first = NULL;
+	int rc = idmap_put(ids, id, entity, &first);
+
+	if (rc < 0)
+		return PC_ENOMEM;
+	if (rc == 1) {
+		const loc *at = (const loc *)(const void *)
+				((const char *)first + where_offset);
+		report(ld, PROB_DUPLICATE_ID, ev->line, ev->col,
+		       "duplicate %s id '%s': first defined at line %u; this "
+		       "one is left out", what, id, (unsigned)at->line);
+		*dup = true;
+	}
+	return 0;
+}
+
+/* ---- attrs, tags, staff -------------------------------------------------- */
+
+static int attr_value(loader *ld, const yr_event *ev, value *val)
+{
+	char buf[32];
+	int64_t n;
+	pc_date d;
+	bool b;
+
+	if (yr_bool(ev, &b) == 0) {
+		val->type = VAL_BOOL;
+		val->num = b;
+		val->text = intern(ld, b ? "true" : "false", b ? 4 : 5);
+	} else if (yr_int(ev, &n) == 0) {
+		val->type = VAL_INT;
+		val->num = n;
+		/* Most integers are written canonically already. */
+		if (ev->text[0] != '+' && (ev->text[0] != '0' || ev->len == 1) &&
+		    (ev->text[0] != '-' || (ev->text[1] != '0'))) {
+			val->text = intern(ld, ev->text, ev->len);
+		} else {
+			snprintf(buf, sizeof buf, "%" PRId64, n);
+			val->text = intern(ld, buf, strlen(buf));
+		}
+	} else if (pc_date_parse(ev->text, ev->len, &d) == 0) {
+		val->type = VAL_DATE;
+		val->num = d;
+		val->text = intern(ld, ev->text, ev->len);
+	} else {
+		val->type = VAL_STRING;
+		val->text = intern(ld, ev->text, ev->len);
+	}
+	return val->text ? 0 : PC_ENOMEM;
+}
+
+/* attrs: a mapping of names to scalars. */
+static int read_attrs(loader *ld, attrs *out)
+{
+	size_t mark = ld->attrs.n;
+	yr_map m;
+	yr_event key, ev;
+	int rc = next_map(ld, &ev, "a mapping of attributes");
+
+	if (rc <= 0)
+		return rc;
+	yr_map_begin(ld->r, &m, &ev);
+	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
+		attr *a;
+		const char *name = intern(ld, key.text, key.len);
+
+		if (!name) {
+			rc = PC_ENOMEM;
+			break;
+		}
+		if ((rc = yr_next(ld->r, &ev)) < 0)
+			break;
+		if (ev.type != YR_SCALAR || yr_is_null(&ev)) {
+			report(ld, PROB_BAD_TYPE, ev.line, ev.col,
+			       "attribute '%s' must be a string, integer, "
+			       "boolean or date, found %s", name,
+			       yr_type_name(&ev));
+			if ((rc = yr_skip(ld->r, &ev)) < 0)
+				break;
+			continue;
+		}
+		if (!(a = vec_push(&ld->attrs, sizeof *a))) {
+			rc = PC_ENOMEM;
+			break;
+		}
+		a->key = name;
+		a->where = here(ld, key.line, key.col);
+		if ((rc = attr_value(ld, &ev, &a->val)) < 0)
+			break;
+	}
+	if (rc < 0) {
+		yr_map_abort(ld->r, &m);
+		return rc;
+	}
+	/* A repeated attrs key is skipped by the reader; a list read twice
+	 * cannot happen. */
+	return vec_take(&ld->attrs, mark, sizeof(attr), &ld->plan->arena,
+			&out->items, &out->count);
+}
+
+static int read_tags(loader *ld, unit *u)
+{
+	size_t mark = ld->tags.n;
+	yr_event ev;
+	int rc = next_list(ld, &ev, "a list of tags");
+
+	if (rc <= 0)
+		return rc;
+	for (;;) {
+		const char *tag;
+
+		if ((rc = yr_next(ld->r, &ev)) < 0)
+			return rc;
+		if (ev.type == YR_SEQ_END)
+			break;
+		if (ev.type != YR_SCALAR || yr_is_null(&ev)) {
+			if ((rc = bad_type(ld, &ev, "a tag (a string)")) < 0)
+				return rc;
+			continue;
+		}
+		tag = intern(ld, ev.text, ev.len);
+		if (!tag || vec_push_ptr(&ld->tags, (void *)(uintptr_t)tag) < 0)
+			return PC_ENOMEM;
+	}
+	return vec_take(&ld->tags, mark, sizeof(char *), &ld->plan->arena,
+			&u->tags, &u->ntags);
+}
+
+static const char *const staff_keys[] = { "baseline", "quota", "actual", NULL };
+
+static int read_staff(loader *ld, unit *u)
+{
+	yr_map m;
+	yr_event key, ev;
+	int rc = next_map(ld, &ev, "a mapping (baseline, quota, actual)");
+
+	if (rc <= 0)
+		return rc;
+	u->has_staff = true;
+	yr_map_begin(ld->r, &m, &ev);
+	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
+		switch (key_index(&key, staff_keys)) {
+		case 0:
+			rc = read_count(ld, &u->staff.baseline, &ev);
+			u->staff.has_baseline |= rc == 1;
+			break;
+		case 1:
+			rc = read_count(ld, &u->staff.quota, &ev);
+			u->staff.has_quota |= rc == 1;
+			break;
+		case 2:
+			rc = read_count(ld, &u->staff.actual, &ev);
+			u->staff.has_actual |= rc == 1;
+			break;
+		default:
+			rc = unknown_key(ld, &key, staff_keys, "staff");
+			break;
+		}
+		if (rc < 0) {
+			yr_map_abort(ld->r, &m);
+			return rc;
+		}
+	}
+	return rc;
+}
+
+/* ---- positions ----------------------------------------------------------- */
+
+static int read_holders(loader *ld, ref_span *span)
+{
+	yr_event ev;
+	int rc = next_list(ld, &ev, "a list of person ids");
+
+	span->first = ld->holder_refs.n;
+	span->n = 0;
+	if (rc <= 0)
+		return rc;
+	for (;;) {
+		holder_ref *h;
+
+		if ((rc = yr_next(ld->r, &ev)) < 0)
+			return rc;
+		if (ev.type == YR_SEQ_END)
+			return 0;
+		if (ev.type != YR_SCALAR || yr_is_null(&ev)) {
+			if ((rc = bad_type(ld, &ev, "a person id")) < 0)
+				return rc;
+			continue;
+		}
+		if (!(h = vec_push(&ld->holder_refs, sizeof *h)) ||
+		    !(h->id = intern(ld, ev.text, ev.len)))
+			return PC_ENOMEM;
+		h->line = ev.line;
+		h->col = ev.col;
+		span->n++;
+	}
+}
+
+static const char *const position_keys[] = {
+	"title", "holders", "slots", "baseline", NULL
+};
+
+static int parse_position(loader *ld, const yr_event *first, void *arg)
+{
+	unit *u = arg;
+	position p, *slot;
+	ref_span span = { ld->holder_refs.n, 0 }, *sp;
+	bool has_slots = false, has_baseline = false;
+	uint32_t slots_line = 0, slots_col = 0;
+	int64_t slots = 0, baseline = 0;
+	yr_map m;
+	yr_event key, ev;
+	int rc;
+
+	if (first->type != YR_MAP_START)
+		return bad_type(ld, first, "a position (a mapping)");
+	memset(&p, 0, sizeof p);
+	p.unit = u;
+	p.where = here(ld, first->line, first->col);
+	yr_map_begin(ld->r, &m, first);
+	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
+		switch (key_index(&key, position_keys)) {
+		case 0:
+			rc = read_text(ld, &p.title_id, &ev, "a title id");
+			break;
+		case 1:
+			rc = read_holders(ld, &span);
+			break;
+		case 2:
+			rc = read_count(ld, &slots, &ev);
+			has_slots |= rc == 1;
+			slots_line = ev.line;
+			slots_col = ev.col;
+			break;
+		case 3:
+			rc = read_count(ld, &baseline, &ev);
+			has_baseline |= rc == 1;
+			break;
+		default:
+			rc = unknown_key(ld, &key, position_keys, "a position");
+			break;
+		}
+		if (rc < 0) {
+			yr_map_abort(ld->r, &m);
+			return rc;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	if (!p.title_id)
+		missing_key(ld, &m, "title", "a position");
+	if (has_slots && (uint64_t)slots < span.n)
+		report(ld, PROB_BAD_VALUE, slots_line, slots_col,
+		       "slots is %" PRId64 " but %u holders are listed; raise "
+		       "slots or remove a holder", slots, (unsigned)span.n);
+	p.slots = has_slots ? (uint32_t)slots : span.n;
+	p.baseline = has_baseline ? (uint32_t)baseline : p.slots;
+	if (!(slot = vec_push(&ld->positions, sizeof *slot)) ||
+	    !(sp = vec_push(&ld->spans, sizeof *sp)))
+		return PC_ENOMEM;
+	*slot = p;
+	*sp = span;
+	return 0;
+}
+
+static int read_positions(loader *ld, unit *u)
+{
+	size_t mark = ld->positions.n;
+	uint32_t k, n;
+	int rc = each(ld, "a list of positions", parse_position, u);
+
+	if (rc < 0)
+		return rc;
+	if ((rc = vec_take(&ld->positions, mark, sizeof(position),
+			   &ld->plan->arena, &u->positions, &n)) < 0)
+		return rc;
+	u->npositions = n;
+	for (k = 0; k < n; k++) {
+		const ref_span *sp = (ref_span *)ld->spans.items + mark + k;
+		pending_position *pp = vec_push(&ld->pending, sizeof *pp);
+
+		if (!pp)
+			return PC_ENOMEM;
+		pp->owner = u;
+		pp->k = k;
+		pp->first = sp->first;
+		pp->n = sp->n;
+	}
+	ld->spans.n = mark;
+	return 0;
+}
+
+/* ---- progress ------------------------------------------------------------ */
+
+static const char *const progress_keys[] = { "done", "percent", NULL };
+
+static int read_progress_entry(loader *ld, progress *pr)
+{
+	bool has_done = false, has_percent = false, given = false;
+	int64_t percent = 0;
+	yr_map m;
+	yr_event key, ev;
+	int rc;
+
+	if ((rc = yr_next(ld->r, &ev)) < 0)
+		return rc;
+	if (ev.type != YR_MAP_START)
+		return bad_type(ld, &ev, "{done: DATE} or {percent: N}");
+	yr_map_begin(ld->r, &m, &ev);
+	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
+		int k = key_index(&key, progress_keys);
+
+		given |= k >= 0;
+		switch (k) {
+		case 0:
+			rc = read_date(ld, &pr->done, &ev);
+			has_done |= rc == 1;
+			break;
+		case 1:
+			rc = read_uint(ld, &percent, 100, "a percent", &ev);
+			has_percent |= rc == 1;
+			break;
+		default:
+			rc = unknown_key(ld, &key, progress_keys,
+					 "a progress entry");
+			break;
+		}
+		if (rc < 0) {
+			yr_map_abort(ld->r, &m);
+			return rc;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	if (!given) {
+		report(ld, PROB_MISSING_KEY, m.line, m.col,
+		       "a progress entry needs done or percent: {done: DATE} "
+		       "or {percent: N}");
+	} else if (has_done && has_percent) {
+		report(ld, PROB_BAD_VALUE, m.line, m.col,
+		       "a progress entry gives either done (finished) or "
+		       "percent (not finished), not both");
+		pr->done = PC_NODATE;
+	} else if (has_percent) {
+		pr->percent = (int)percent;
+	}
+	return 0;
+}
+
+/* progress: task id -> {done: DATE} | {percent: N}. */
+static int read_progress(loader *ld, unit *u)
+{
+	size_t mark = ld->progress.n;
+	yr_map m;
+	yr_event key, ev;
+	int rc = next_map(ld, &ev, "a mapping of task ids to progress");
+
+	if (rc <= 0)
+		return rc;
+	yr_map_begin(ld->r, &m, &ev);
+	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
+		progress *pr = vec_push(&ld->progress, sizeof *pr);
+
+		if (!pr || !(pr->task_id = intern(ld, key.text, key.len))) {
+			rc = PC_ENOMEM;
+			break;
+		}
+		pr->done = PC_NODATE;
+		pr->percent = -1;
+		pr->where = here(ld, key.line, key.col);
+		/* Nothing else is pushed on ld->progress meanwhile, so pr
+		 * stays where it is. */
+		if ((rc = read_progress_entry(ld, pr)) < 0)
+			break;
+	}
+	if (rc < 0) {
+		yr_map_abort(ld->r, &m);
+		return rc;
+	}
+	return vec_take(&ld->progress, mark, sizeof(progress), &ld->plan->arena,
+			&u->progress, &u->nprogress);
+}
+
+/* ---- units --------------------------------------------------------------- */
+
+static const char *const unit_keys[] = {
+	"id", "name", "level", "kind", "tags", "attrs", "status", "into",
+	"effective", "staff", "positions", "progress", "units", "parent", NULL
+};
+enum {
+	U_ID, U_NAME, U_LEVEL, U_KIND, U_TAGS, U_ATTRS, U_STATUS, U_INTO,
+	U_EFFECTIVE, U_STAFF, U_POSITIONS, U_PROGRESS, U_UNITS, U_PARENT
+};
+
+/* In the order of enum unit_status. */
+static const char *const status_names[] = {
+	"active", "new", "merged", "dissolved", NULL
+};
+
+static int parse_unit(loader *ld, const yr_event *first, void *arg);
+
+static int read_units(loader *ld, unit *parent)
+{
+	return each(ld, "a list of units", parse_unit, parent);
+}
+
+/* One unit mapping; arg is the unit it is nested under, or NULL. */
+static int parse_unit(loader *ld, const yr_event *first, void *arg)
+{
+	pc_plan *plan = ld->plan;
+	size_t mark = plan->nfindings;
+	uint32_t into_line = 0, into_col = 0, parent_line = 0, parent_col = 0;
+	bool dup = false;
+	unit *u;
+	yr_map m;
+	yr_event key, ev;
+	int rc, status;
+
+	if (first->type != YR_MAP_START)
+		return bad_type(ld, first, "a unit (a mapping)");
+	if (ld->units.n >= ld->limits.max_units)
+		return fatal(ld, PC_ELIMIT, first->line, first->col,
+			     "more than %u units: over the limit of units in "
+			     "one plan", (unsigned)ld->limits.max_units);
+	if (!(u = arena_zalloc(&plan->arena, sizeof *u)))
+		return PC_ENOMEM;
+	u->where = here(ld, first->line, first->col);
+	u->status = ST_ACTIVE;
+	u->effective = PC_NODATE;
+	u->parent = arg;
+	u->index = (uint32_t)ld->units.n;
+	if (vec_push_ptr(&ld->units, u) < 0)
+		return PC_ENOMEM;
+
+	yr_map_begin(ld->r, &m, first);
+	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
+		switch (key_index(&key, unit_keys)) {
+		case U_ID:
+			rc = read_id(ld, &u->id, &ev);
+			if (rc == 1)
+				rc = register_id(ld, &plan->unit_ids, u->id, u,
+						 offsetof(unit, where), &ev,
+						 "unit", &dup);
+			break;
+		case U_NAME:
+			rc = read_text(ld, &u->name, &ev, "a name");
+			break;
+		case U_LEVEL:
+			rc = read_text(ld, &u->level, &ev, "a level");
+			break;
+		case U_KIND:
+			rc = read_text(ld, &u->kind, &ev, "a kind");
+			break;
+		case U_TAGS:
+			rc = read_tags(ld, u);
+			break;
+		case U_ATTRS:
+			rc = read_attrs(ld, &u->attrs);
+			break;
+		case U_STATUS:
+			rc = read_enum(ld, status_names, &status, "status", &ev);
+			if (rc == 1)
+				u->status = (unit_status)status;
+			break;
+		case U_INTO:
+			rc = read_text(ld, &u->into_id, &ev, "a unit id");
+			into_line = ev.line;
+			into_col = ev.col;
+			break;
+		case U_EFFECTIVE:
+			rc = read_date(ld, &u->effective, &ev);
+			break;
+		case U_STAFF:
+			rc = read_staff(ld, u);
+			break;
+		case U_POSITIONS:
+			rc = read_positions(ld, u);
+			break;
+		case U_PROGRESS:
+			rc = read_progress(ld, u);
+			break;
+		case U_UNITS:
+			rc = read_units(ld, u);
+			break;
+		case U_PARENT:
+			rc = read_text(ld, &u->parent_id, &ev, "a unit id");
+			parent_line = ev.line;
+			parent_col = ev.col;
+			break;
+		default:
+			rc = unknown_key(ld, &key, unit_keys, "a unit");
+			break;
+		}
+		if (rc < 0) {
+			yr_map_abort(ld->r, &m);
+			return rc;
+		}
+	}
+	if (rc < 0)
+		return rc;
+
+	if (!u->id)
+		missing_key(ld, &m, "id", "a unit");
+	if (!u->level) {
+		missing_key(ld, &m, "level", "a unit");
+		if (!(u->level = intern(ld, "", 0)))
+			return PC_ENOMEM;
+	}
+	if (!u->name)
+		u->name = u->id;
+	if (u->status == ST_MERGED && !u->into_id)
+		report(ld, PROB_MISSING_KEY, m.line, m.col,
+		       "missing required key 'into' in a merged unit: name "
+		       "the unit it merges into");
+	if (u->into_id && u->status != ST_MERGED) {
+		report(ld, PROB_BAD_VALUE, into_line, into_col,
+		       "into is only for a unit whose status is merged (this "
+		       "one is %s)", status_names[u->status]);
+		u->into_id = NULL;
+	}
+	if (u->parent && u->parent_id) {
+		report(ld, PROB_BAD_VALUE, parent_line, parent_col,
+		       "this unit is nested under the units of '%s' and also "
+		       "names parent '%s'; use one or the other",
+		       u->parent->id ? u->parent->id : "?", u->parent_id);
+		u->parent_id = NULL;
+	}
+	if (!u->id || dup)
+		((unit **)ld->units.items)[u->index] = NULL;
+	set_targets(ld, mark, PC_TARGET_UNIT, u->id);
+	return 0;
+}
+
+/* After the pass: units left out are dropped from the list; units nested
+ * under one of them hang from the unit that holds its id, if any. */
+static int compact_units(loader *ld)
+{
+	pc_plan *plan = ld->plan;
+	unit **all = ld->units.items;
+	size_t i, n = 0;
+	uint32_t count;
+
+	for (i = 0; i < ld->units.n; i++) {
+		unit *u = all[i], *p;
+
+		if (!u || !(p = u->parent) || all[p->index] == p)
+			continue;
+		u->parent = p->id ? idmap_get_str(&plan->unit_ids, p->id) : NULL;
+	}
+	for (i = 0; i < ld->units.n; i++) {
+		if (!all[i])
+			continue;
+		all[i]->index = (uint32_t)n;
+		all[n++] = all[i];
+	}
+	ld->units.n = n;
+	if (vec_take(&ld->units, 0, sizeof(unit *), &plan->arena, &plan->units,
+		     &count) < 0)
+		return PC_ENOMEM;
+	plan->nunits = count;
+	return 0;
+}
+
+/* Holders, now that every person is known. */
+static int resolve_holders(loader *ld)
+{
+	pc_plan *plan = ld->plan;
+	const holder_ref *refs = ld->holder_refs.items;
+	const pending_position *pend = ld->pending.items;
+	size_t *seen = NULL, i;
+	int rc = 0;
+
+	if (plan->npeople && !(seen = pc_calloc(plan->npeople, sizeof *seen)))
+		return PC_ENOMEM;
+	for (i = 0; i < ld->pending.n; i++) {
+		const pending_position *pp = &pend[i];
+		position *p = &pp->owner->positions[pp->k];
+		const char *unit_id = pp->owner->id ? pp->owner->id : "";
+		uint32_t j, n = 0;
+
+		if (!pp->n)
+			continue;
+		p->holders = arena_alloc(&plan->arena,
+					 pp->n * sizeof *p->holders);
+		p->holder_where = arena_alloc(&plan->arena,
+					      pp->n * sizeof *p->holder_where);
+		if (!p->holders || !p->holder_where) {
+			rc = PC_ENOMEM;
+			break;
+		}
+		for (j = 0; j < pp->n; j++) {
+			const holder_ref *h = &refs[pp->first + j];
+			person *who = idmap_get_str(&plan->person_ids, h->id);
+			size_t before = plan->nfindings;
+
+			if (!who)
+				report(ld, PROB_UNKNOWN_REF, h->line, h->col,
+				       "holder '%s' is not a person id defined "
+				       "in this plan", h->id);
+			else if (seen[who->index] == i + 1)
+				report(ld, PROB_DUPLICATE_ID, h->line, h->col,
+				       "person '%s' is listed twice among this "
+				       "position's holders", h->id);
+			set_targets(ld, before, PC_TARGET_UNIT, unit_id);
+			if (!who || seen[who->index] == i + 1)
+				continue;
+			seen[who->index] = i + 1;
+			p->holders[n] = who;
+			p->holder_where[n] = here(ld, h->line, h->col);
+			n++;
+		}
+		p->nholders = n;
+	}
+	pc_free(seen);
+	return rc;
+}
+
+/* ---- titles, people, tasks, waivers -------------------------------------- */
+
+static const char *const title_keys[] = {
+	"id", "name", "kind", "leadership", NULL
+};
+/* In the order of enum leadership. */
+static const char *const leadership_names[] = {
+	"none", "head", "deputy", NULL
+};
+
+static int parse_title(loader *ld, const yr_event *first, void *arg)
+{
+	pc_plan *plan = ld->plan;
+	size_t mark = plan->nfindings;
+	bool dup = false;
+	title *t;
+	yr_map m;
+	yr_event key, ev;
+	int rc, lead;
+
+	(void)arg;
+	if (first->type != YR_MAP_START)
+		return bad_type(ld, first, "a title (a mapping)");
+	if (!(t = arena_zalloc(&plan->arena, sizeof *t)))
+		return PC_ENOMEM;
+	t->where = here(ld, first->line, first->col);
+	t->leadership = LEAD_NONE;
+	yr_map_begin(ld->r, &m, first);
+	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
+		switch (key_index(&key, title_keys)) {
+		case 0:
+			rc = read_id(ld, &t->id, &ev);
+			if (rc == 1)
+				rc = register_id(ld, &plan->title_ids, t->id, t,
+						 offsetof(title, where), &ev,
+						 "title", &dup);
+			break;
+		case 1:
+			rc = read_text(ld, &t->name, &ev, "a name");
+			break;
+		case 2:
+			rc = read_text(ld, &t->kind, &ev, "a kind");
+			break;
+		case 3:
+			rc = read_enum(ld, leadership_names, &lead,
+				       "leadership", &ev);
+			if (rc == 1)
+				t->leadership = lead == 1 ? LEAD_HEAD
+					      : lead == 2 ? LEAD_DEPUTY
+							  : LEAD_NONE;
+			break;
+		default:
+			rc = unknown_key(ld, &key, title_keys, "a title");
+			break;
+		}
+		if (rc < 0) {
+			yr_map_abort(ld->r, &m);
+			return rc;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	if (!t->id)
+		missing_key(ld, &m, "id", "a title");
+	if (!t->name)
+		t->name = t->id;
+	set_targets(ld, mark, PC_TARGET_TITLE, t->id);
+	if (!t->id || dup)
+		return 0;
+	t->index = (uint32_t)ld->titles.n;
+	return vec_push_ptr(&ld->titles, t);
+}
+
+static const char *const person_keys[] = { "id", "name", "attrs", NULL };
+
+static int parse_person(loader *ld, const yr_event *first, void *arg)
+{
+	pc_plan *plan = ld->plan;
+	size_t mark = plan->nfindings;
+	bool dup = false;
+	person *p;
+	yr_map m;
+	yr_event key, ev;
+	int rc;
+
+	(void)arg;
+	if (first->type != YR_MAP_START)
+		return bad_type(ld, first, "a person (a mapping)");
+	if (ld->people_seen++ >= ld->limits.max_people)
+		return fatal(ld, PC_ELIMIT, first->line, first->col,
+			     "more than %u people: over the limit of people "
+			     "in one plan", (unsigned)ld->limits.max_people);
+	if (!(p = arena_zalloc(&plan->arena, sizeof *p)))
+		return PC_ENOMEM;
+	p->where = here(ld, first->line, first->col);
+	yr_map_begin(ld->r, &m, first);
+	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
+		switch (key_index(&key, person_keys)) {
+		case 0:
+			rc = read_id(ld, &p->id, &ev);
+			if (rc == 1)
+				rc = register_id(ld, &plan->person_ids, p->id,
+						 p, offsetof(person, where),
+						 &ev, "person", &dup);
+			break;
+		case 1:
+			rc = read_text(ld, &p->name, &ev, "a name");
+			break;
+		case 2:
+			rc = read_attrs(ld, &p->attrs);
+			break;
+		default:
+			rc = unknown_key(ld, &key, person_keys, "a person");
+			break;
+		}
+		if (rc < 0) {
+			yr_map_abort(ld->r, &m);
+			return rc;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	if (!p->id)
+		missing_key(ld, &m, "id", "a person");
+	if (!p->name)
+		p->name = p->id;
+	set_targets(ld, mark, PC_TARGET_PERSON, p->id);
+	if (!p->id || dup)
+		return 0;
+	p->index = (uint32_t)ld->people.n;
+	return vec_push_ptr(&ld->people, p);
+}
+
+static const char *const task_keys[] = {
+	"id", "name", "applies_to", "start", "due", NULL
+};
+
+static int parse_task(loader *ld, const yr_event *first, void *arg)
+{
+	pc_plan *plan = ld->plan;
+	size_t mark = plan->nfindings;
+	bool dup = false, seen_due = false;
+	task *t;
+	yr_map m;
+	yr_event key, ev;
+	int rc;
+
+	(void)arg;
+	if (first->type != YR_MAP_START)
+		return bad_type(ld, first, "a task (a mapping)");
+	if (!(t = arena_zalloc(&plan->arena, sizeof *t)))
+		return PC_ENOMEM;
+	t->where = here(ld, first->line, first->col);
+	t->start = PC_NODATE;
+	t->due = PC_NODATE;
+	t->applies_to.status_mask = STATUS_AFTER;
+	t->applies_to.line = first->line;
+	t->applies_to.col = first->col;
+	yr_map_begin(ld->r, &m, first);
+	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
+		switch (key_index(&key, task_keys)) {
+		case 0:
+			rc = read_id(ld, &t->id, &ev);
+			if (rc == 1)
+				rc = register_id(ld, &plan->task_ids, t->id, t,
+						 offsetof(task, where), &ev,
+						 "task", &dup);
+			break;
+		case 1:
+			rc = read_text(ld, &t->name, &ev, "a name");
+			break;
+		case 2:
+			if ((rc = yr_next(ld->r, &ev)) < 0)
+				break;
+			rc = selector_parse(ld->r, &ev, &plan->arena,
+					    &ld->limits, &ld->probs,
+					    &t->applies_to);
+			break;
+		case 3:
+			rc = read_date(ld, &t->start, &ev);
+			break;
+		case 4:
+			seen_due = true;
+			rc = read_date(ld, &t->due, &ev);
+			break;
+		default:
+			rc = unknown_key(ld, &key, task_keys, "a task");
+			break;
+		}
+		if (rc < 0) {
+			yr_map_abort(ld->r, &m);
+			return rc;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	if (!t->id)
+		missing_key(ld, &m, "id", "a task");
+	if (!seen_due)
+		missing_key(ld, &m, "due", "a task");
+	if (!t->name)
+		t->name = t->id;
+	set_targets(ld, mark, PC_TARGET_TASK, t->id);
+	if (!t->id || dup)
+		return 0;
+	t->index = (uint32_t)ld->tasks.n;
+	return vec_push_ptr(&ld->tasks, t);
+}
+
+static const char *const waiver_keys[] = {
+	"rule", "target", "reason", "approved_by", "expires", NULL
+};
+
+static int parse_waiver(loader *ld, const yr_event *first, void *arg)
+{
+	pc_plan *plan = ld->plan;
+	size_t mark = plan->nfindings;
+	waiver w, *slot;
+	const char **field[] = { &w.rule, &w.target, &w.reason,
+				 &w.approved_by };
+	bool seen[4] = { false, false, false, false };
+	yr_map m;
+	yr_event key, ev;
+	int rc, k;
+
+	(void)arg;
+	if (first->type != YR_MAP_START)
+		return bad_type(ld, first, "a waiver (a mapping)");
+	memset(&w, 0, sizeof w);
+	w.expires = PC_NODATE;
+	w.where = here(ld, first->line, first->col);
+	yr_map_begin(ld->r, &m, first);
+	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
+		k = key_index(&key, waiver_keys);
+		if (k >= 0 && k < 4) {
+			seen[k] = true;
+			rc = read_text(ld, field[k], &ev, k == 0 ? "a rule id"
+				       : k == 1 ? "an id" : "text");
+		} else if (k == 4) {
+			rc = read_date(ld, &w.expires, &ev);
+		} else {
+			rc = unknown_key(ld, &key, waiver_keys, "a waiver");
+		}
+		if (rc < 0) {
+			yr_map_abort(ld->r, &m);
+			return rc;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	for (k = 0; k < 4; k++)
+		if (!seen[k])
+			missing_key(ld, &m, waiver_keys[k], "a waiver");
+	set_targets(ld, mark, PC_TARGET_WAIVER, w.rule);
+	if (!w.rule || !w.target || !w.reason || !w.approved_by)
+		return 0;
+	w.info.reason = w.reason;
+	w.info.approved_by = w.approved_by;
+	w.info.expires = w.expires;
+	w.info.location.file = w.where.file;
+	w.info.location.line = w.where.line;
+	w.info.location.column = w.where.col;
+	if (!(slot = vec_push(&ld->waivers, sizeof *slot)))
+		return PC_ENOMEM;
+	*slot = w;
+	return 0;
+}
+
+/* ---- the top level ------------------------------------------------------- */
+
+/* A rule file path, relative to the plan file's directory. */
+static const char *rule_path(loader *ld, const char *path, size_t len)
+{
+	const char *file = ld->plan->file;
+	const char *slash = strrchr(file, '/');
+
+	if (path[0] == '/' || !slash)
+		return intern(ld, path, len);
+	return arena_printf(&ld->plan->arena, "%.*s%s",
+			    (int)(slash - file + 1), file, path);
+}
+
+static int parse_rule_ref(loader *ld, const yr_event *first, void *arg)
+{
+	rule_ref *ref;
+
+	(void)arg;
+	if (first->type != YR_SCALAR || yr_is_null(first))
+		return bad_type(ld, first, "a rule file path (a string)");
+	if (!(ref = vec_push(&ld->rules, sizeof *ref)) ||
+	    !(ref->path = rule_path(ld, first->text, first->len)))
+		return PC_ENOMEM;
+	ref->where = here(ld, first->line, first->col);
+	return 0;
+}
+
+static const char *const plan_keys[] = {
+	"id", "name", "authority", "start", "end", "as_of", NULL
+};
+
+static int read_plan_section(loader *ld)
+{
+	pc_plan *plan = ld->plan;
+	const char *id = NULL, *name = NULL, *authority = NULL;
+	yr_map m;
+	yr_event key, ev;
+	int rc = next_map(ld, &ev, "a mapping (id, name, ...)");
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		/* Null or a wrong type (reported): the plan has no id. */
+		if (yr_is_null(&ev))
+			report(ld, PROB_BAD_TYPE, ev.line, ev.col,
+			       "expected a mapping (id, name, ...), found "
+			       "null");
+		return 0;
+	}
+	plan->where = here(ld, ev.line, ev.col);
+	yr_map_begin(ld->r, &m, &ev);
+	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
+		switch (key_index(&key, plan_keys)) {
+		case 0:
+			rc = read_id(ld, &id, &ev);
+			break;
+		case 1:
+			rc = read_text(ld, &name, &ev, "a name");
+			break;
+		case 2:
+			rc = read_text(ld, &authority, &ev, "text");
+			break;
+		case 3:
+			rc = read_date(ld, &plan->start, &ev);
+			break;
+		case 4:
+			rc = read_date(ld, &plan->end, &ev);
+			break;
+		case 5:
+			rc = read_date(ld, &plan->as_of, &ev);
+			break;
+		default:
+			rc = unknown_key(ld, &key, plan_keys, "plan");
+			break;
+		}
+		if (rc < 0) {
+			yr_map_abort(ld->r, &m);
+			return rc;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	if (!id)
+		missing_key(ld, &m, "id", "plan");
+	if (!name)
+		missing_key(ld, &m, "name", "plan");
+	if (plan->start != PC_NODATE && plan->end != PC_NODATE &&
+	    plan->end < plan->start)
+		report(ld, PROB_BAD_VALUE, m.line, m.col,
+		       "the plan ends before it starts (end is before start)");
+	if (id)
+		plan->id = id;
+	if (name)
+		plan->name = name;
+	if (authority)
+		plan->authority = authority;
+	return 0;
+}
+
+/* plancheck: must be plan/1. Anything else stops the load. */
+static int read_format(loader *ld)
+{
+	yr_event ev;
+	int rc;
+
+	if ((rc = yr_next(ld->r, &ev)) < 0)
+		return rc;
+	if (ev.type == YR_SCALAR && text_is(ev.text, ev.len, "plan/1"))
+		return 0;
+	if (ev.type == YR_SCALAR && text_is(ev.text, ev.len, "rules/1"))
+		return fatal(ld, PC_EINVALID, ev.line, ev.col,
+			     "this is a rule pack (plancheck: rules/1), not a "
+			     "plan; pass it with --rules");
+	if (ev.type == YR_SCALAR && !yr_is_null(&ev))
+		return fatal(ld, PC_EINVALID, ev.line, ev.col,
+			     "unsupported file format 'plancheck: %.*s': this "
+			     "version reads plans written as plancheck: plan/1",
+			     ev.len > 100 ? 100 : (int)ev.len, ev.text);
+	return fatal(ld, PC_EINVALID, ev.line, ev.col,
+		     "unsupported file format: expected plancheck: plan/1, "
+		     "found %s", yr_type_name(&ev));
+}
+
+static const char *const top_keys[] = {
+	"plancheck", "plan", "rules", "titles", "people", "units", "tasks",
+	"waivers", NULL
+};
+
+static int read_top(loader *ld, const yr_event *root)
+{
+	yr_map m;
+	yr_event key;
+	int rc;
+
+	yr_map_begin(ld->r, &m, root);
+	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
+		switch (key_index(&key, top_keys)) {
+		case 0:
+			ld->seen_plancheck = true;
+			rc = read_format(ld);
+			break;
+		case 1:
+			ld->seen_plan = true;
+			rc = read_plan_section(ld);
+			break;
+		case 2:
+			rc = each(ld, "a list of rule file paths",
+				  parse_rule_ref, NULL);
+			break;
+		case 3:
+			rc = each(ld, "a list of titles", parse_title, NULL);
+			break;
+		case 4:
+			rc = each(ld, "a list of people", parse_person, NULL);
+			break;
+		case 5:
+			ld->seen_units = true;
+			rc = read_units(ld, NULL);
+			break;
+		case 6:
+			rc = each(ld, "a list of tasks", parse_task, NULL);
+			break;
+		case 7:
+			rc = each(ld, "a list of waivers", parse_waiver, NULL);
+			break;
+		default:
+			rc = unknown_key(ld, &key, top_keys, "a plan file");
+			break;
+		}
+		if (rc == 0 && ld->oom)
+			rc = PC_ENOMEM;
+		if (rc < 0) {
+			yr_map_abort(ld->r, &m);
+			return rc;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	if (!ld->seen_plancheck)
+		missing_key(ld, &m, "plancheck", "a plan file (plancheck: "
+			    "plan/1 says what the file is)");
+	if (!ld->seen_plan)
+		missing_key(ld, &m, "plan", "a plan file");
+	if (!ld->seen_units)
+		missing_key(ld, &m, "units", "a plan file");
+	if (!ld->seen_plan)
+		ld->plan->where = here(ld, m.line, m.col);
+	return 0;
+}
+
+/* The document: its root must be a mapping. */
+static int read_document(loader *ld)
+{
+	yr_event root;
+	int rc = yr_begin(ld->r, &root);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return fatal(ld, PC_EINVALID, 1, 1, "empty file: no plan");
+	if (yr_is_null(&root))
+		return fatal(ld, PC_EINVALID, root.line, root.col,
+			     "empty document: no plan");
+	if (root.type != YR_MAP_START)
+		return fatal(ld, PC_EINVALID, root.line, root.col,
+			     "not a plancheck plan: expected a mapping "
+			     "starting with `plancheck: plan/1`, found %s",
+			     yr_type_name(&root));
+	if ((rc = read_top(ld, &root)) < 0)
+		return rc;
+	return yr_finish(ld->r);
+}
+
+/* Entities into the arena, holders and references resolved. */
+static int finish(loader *ld)
+{
+	pc_plan *plan = ld->plan;
+	uint32_t n;
+	int rc;
+
+	if ((rc = compact_units(ld)) < 0 ||
+	    (rc = vec_take(&ld->titles, 0, sizeof(title *), &plan->arena,
+			   &plan->titles, &plan->ntitles)) < 0 ||
+	    (rc = vec_take(&ld->people, 0, sizeof(person *), &plan->arena,
+			   &plan->people, &plan->npeople)) < 0 ||
+	    (rc = vec_take(&ld->tasks, 0, sizeof(task *), &plan->arena,
+			   &plan->tasks, &plan->ntasks)) < 0 ||
+	    (rc = vec_take(&ld->waivers, 0, sizeof(waiver), &plan->arena,
+			   &plan->waivers, &plan->nwaivers)) < 0 ||
+	    (rc = vec_take(&ld->rules, 0, sizeof(rule_ref), &plan->arena,
+			   &plan->rules, &n)) < 0)
+		return rc;
+	plan->nrules = n;
+	if ((rc = resolve_holders(ld)) < 0 ||
+	    (rc = plan_resolve(plan, &ld->probs)) < 0)
+		return rc;
+	if (ld->oom)
+		return PC_ENOMEM;
+	set_targets(ld, 0, PC_TARGET_PLAN, "");
+	return 0;
+}
+
+static pc_plan *plan_new(const char *name)
+{
+	pc_plan *plan = pc_calloc(1, sizeof *plan);
+
+	if (!plan)
+		return NULL;
+	arena_init(&plan->arena);
+	strtab_init(&plan->strings, &plan->arena);
+	idmap_init(&plan->unit_ids);
+	idmap_init(&plan->title_ids);
+	idmap_init(&plan->person_ids);
+	idmap_init(&plan->task_ids);
+	plan->start = plan->end = plan->as_of = PC_NODATE;
+	plan->id = plan->name = plan->authority = "";
+	plan->file = arena_strdup(&plan->arena, name);
+	if (!plan->file) {
+		pc_plan_free(plan);
+		return NULL;
+	}
+	plan->where.file = plan->file;
+	plan->where.line = plan->where.col = 1;
+	return plan;
+}
+
+static void loader_free(loader *ld)
+{
+	vec *all[] = {
+		&ld->titles, &ld->people, &ld->units, &ld->tasks, &ld->waivers,
+		&ld->rules, &ld->tags, &ld->attrs, &ld->positions, &ld->spans,
+		&ld->progress, &ld->holder_refs, &ld->pending
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof all / sizeof all[0]; i++)
+		vec_free(all[i]);
+	yr_close(ld->r);
+}
+
+/* The one loading path: from path when it is not NULL, else from text. */
+static int load(const char *name, const char *path, const char *text,
+		size_t len, const pc_limits *limits, pc_plan **out,
+		pc_errors **errors)
+{
+	loader ld;
+	pc_errors *errs = errors_new();
+	int rc;
+
+	*out = NULL;
+	if (errors)
+		*errors = NULL;
+	if (!errs)
+		return PC_ENOMEM;
+	memset(&ld, 0, sizeof ld);
+	ld.errors = errs;
+	if (limits)
+		ld.limits = *limits;
+	else
+		pc_limits_default(&ld.limits);
+	ld.plan = plan_new(name);
+	if (!ld.plan) {
+		rc = PC_ENOMEM;
+		goto fail;
+	}
+	ld.probs.report = add_finding;
+	ld.probs.ctx = &ld;
+	ld.probs.file = ld.plan->file;
+	if (path)
+		rc = yr_open_file(&ld.r, path, &ld.limits, &ld.probs, errs);
+	else
+		rc = yr_open_string(&ld.r, name, text, len, &ld.limits,
+				    &ld.probs, errs);
+	if (rc < 0 || (rc = read_document(&ld)) < 0 || (rc = finish(&ld)) < 0)
+		goto fail;
+	loader_free(&ld);
+	pc_errors_free(errs);
+	*out = ld.plan;
+	return 0;
+fail:
+	if (!errs->count)
+		errors_add(errs, name, 0, 0, "%s", pc_strerror(rc));
+	loader_free(&ld);
+	pc_plan_free(ld.plan);
+	errors_give(errs, errors);
+	return rc;
+}
+
+/* ---- the public interface ------------------------------------------------ */
+
+int pc_plan_load(const char *path, const pc_limits *limits, pc_plan **out,
+		 pc_errors **errors)
+{
+	return load(path, path, NULL, 0, limits, out, errors);
+}
+
+int pc_plan_load_string(const char *name, const char *text, size_t len,
+			const pc_limits *limits, pc_plan **out,
+			pc_errors **errors)
+{
+	return load(name ? name : "<string>", NULL, text ? text : "",
+		    text ? len : 0, limits, out, errors);
+}
+
+void pc_plan_free(pc_plan *plan)
+{
+	if (!plan)
+		return;
+	idmap_free(&plan->unit_ids);
+	idmap_free(&plan->title_ids);
+	idmap_free(&plan->person_ids);
+	idmap_free(&plan->task_ids);
+	pc_free(plan->findings);
+	strtab_free(&plan->strings);
+	arena_free(&plan->arena);
+	pc_free(plan);
+}
+
+const char *pc_plan_id(const pc_plan *plan)
+{
+	return plan && plan->id ? plan->id : "";
+}
+
+const char *pc_plan_name(const pc_plan *plan)
+{
+	return plan && plan->name ? plan->name : "";
+}
+
+const char *pc_plan_file(const pc_plan *plan)
+{
+	return plan ? plan->file : NULL;
+}
+
+pc_date pc_plan_as_of(const pc_plan *plan)
+{
+	return plan ? plan->as_of : PC_NODATE;
+}
+
+size_t pc_plan_rule_file_count(const pc_plan *plan)
+{
+	return plan ? plan->nrules : 0;
+}
+
+const char *pc_plan_rule_file(const pc_plan *plan, size_t i)
+{
+	return plan && i < plan->nrules ? plan->rules[i].path : NULL;
+}

@@ -1,2 +1,478 @@
-/* resolve.c - to be written. */
-#include "plancheck.h"
+/* resolve.c - after load.c's one pass: references, the unit tree, and the
+ * indexes the rules use (positions per person, owners per task).
+ *
+ * Everything here is linear in the size of the plan, apart from matching
+ * each task's applies_to against each unit: ids are found through the
+ * plan's idmaps, never by a scan, and the tree is walked without
+ * recursion, so a deep hierarchy cannot exhaust the stack.
+ *
+ * Problems go to the problem sink given to plan_resolve; the plan loader's
+ * sink appends them to plan->findings, and report_on() then names the
+ * finding's target. */
+#include "model.h"
+#include "alloc.h"
+#include "problems.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct resolver {
+	pc_plan *plan;
+	problems *probs;
+	unit **doc;              /* the units in document order */
+	uint32_t n;
+} resolver;
+
+static void report_on(resolver *rs, prob_kind kind, loc where,
+		      pc_target_type type, const char *id, const char *fmt,
+		      ...) __attribute__((format(printf, 6, 7)));
+
+static void report_on(resolver *rs, prob_kind kind, loc where,
+		      pc_target_type type, const char *id, const char *fmt,
+		      ...)
+{
+	pc_plan *plan = rs->plan;
+	size_t before = plan->nfindings;
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	prob_report(rs->probs, kind, where.line, where.col, "%s", buf);
+	if (plan->nfindings == before + 1) {
+		plan->findings[before].target_type = type;
+		plan->findings[before].target_id = id ? id : "";
+	}
+}
+
+/* ---- the unit tree ------------------------------------------------------- */
+
+static void link_parents(resolver *rs)
+{
+	uint32_t i;
+
+	for (i = 0; i < rs->n; i++) {
+		unit *u = rs->doc[i];
+
+		if (u->parent || !u->parent_id)
+			continue;
+		u->parent = idmap_get_str(&rs->plan->unit_ids, u->parent_id);
+		if (!u->parent)
+			report_on(rs, PROB_UNKNOWN_REF, u->where,
+				  PC_TARGET_UNIT, u->id,
+				  "parent '%s' is not a unit id defined in "
+				  "this plan", u->parent_id);
+	}
+}
+
+/* Report the cycle through start once and cut it at its first unit in
+ * document order, which becomes a root. */
+static void break_cycle(resolver *rs, unit *start)
+{
+	char ids[512];
+	size_t used = 0;
+	unit *v, *first = start;
+	int shown = 0;
+
+	v = start;
+	do {
+		if (v->index < first->index)
+			first = v;
+		v = v->parent;
+	} while (v != start);
+	v = first;
+	do {
+		if (shown++ < 8 && used < sizeof ids)
+			used += (size_t)snprintf(ids + used, sizeof ids - used,
+						 "%s -> ", v->id);
+		v = v->parent;
+	} while (v != first);
+	if (used < sizeof ids)
+		snprintf(ids + used, sizeof ids - used, "%s",
+			 shown > 8 ? "... -> " : "");
+	report_on(rs, PROB_CYCLE, first->where, PC_TARGET_UNIT, first->id,
+		  "parent chain loops: %s%s; the link from '%s' to its parent "
+		  "is ignored", ids, first->id, first->id);
+	first->parent = NULL;
+}
+
+/* Each parent chain is walked once: a walk stops at a unit an earlier walk
+ * reached (its chain is known to end at a root) or finds a cycle. */
+static int break_cycles(resolver *rs)
+{
+	uint32_t *walk = pc_calloc(rs->n ? rs->n : 1, sizeof *walk);
+	uint32_t i;
+
+	if (!walk)
+		return PC_ENOMEM;
+	for (i = 0; i < rs->n; i++) {
+		unit *v = rs->doc[i];
+
+		while (v && !walk[v->index]) {
+			walk[v->index] = i + 1;
+			v = v->parent;
+		}
+		if (v && walk[v->index] == i + 1)
+			break_cycle(rs, v);
+	}
+	pc_free(walk);
+	return 0;
+}
+
+/* children (document order), roots, depth, pre/post numbers, and
+ * plan->units in pre-order. */
+static int build_tree(resolver *rs)
+{
+	pc_plan *plan = rs->plan;
+	arena *a = &plan->arena;
+	unit **order, **stack = NULL, **fill;
+	uint32_t i, nroots = 0, top = 0, next = 0;
+
+	for (i = 0; i < rs->n; i++)
+		rs->doc[i]->nchildren = 0;
+	for (i = 0; i < rs->n; i++) {
+		unit *u = rs->doc[i];
+		if (u->parent)
+			u->parent->nchildren++;
+		else
+			nroots++;
+	}
+	/* One block for every children array, carved in document order. */
+	fill = rs->n ? arena_alloc(a, rs->n * sizeof *fill) : NULL;
+	plan->roots = nroots ? arena_alloc(a, nroots * sizeof *plan->roots)
+			     : NULL;
+	order = rs->n ? arena_alloc(a, rs->n * sizeof *order) : NULL;
+	if (rs->n && (!fill || !order || (nroots && !plan->roots)))
+		return PC_ENOMEM;
+	for (i = 0; i < rs->n; i++) {
+		unit *u = rs->doc[i];
+		u->children = u->nchildren ? fill : NULL;
+		fill += u->nchildren;
+		u->nchildren = 0;
+	}
+	plan->nroots = 0;
+	for (i = 0; i < rs->n; i++) {
+		unit *u = rs->doc[i];
+		if (u->parent)
+			u->parent->children[u->parent->nchildren++] = u;
+		else
+			plan->roots[plan->nroots++] = u;
+	}
+
+	if (rs->n && !(stack = pc_malloc(rs->n * sizeof *stack)))
+		return PC_ENOMEM;
+	for (i = nroots; i-- > 0;)
+		stack[top++] = plan->roots[i];
+	while (top) {
+		unit *u = stack[--top];
+		u->depth = u->parent ? u->parent->depth + 1 : 0;
+		u->pre = u->post = next;
+		order[next++] = u;
+		for (i = u->nchildren; i-- > 0;)
+			stack[top++] = u->children[i];
+	}
+	pc_free(stack);
+	/* Reverse pre-order visits every descendant before its ancestor. */
+	for (i = next; i-- > 0;) {
+		unit *u = order[i];
+		if (u->parent && u->post > u->parent->post)
+			u->parent->post = u->post;
+	}
+	plan->units = order;
+	return 0;
+}
+
+static void link_into(resolver *rs)
+{
+	uint32_t i;
+
+	for (i = 0; i < rs->n; i++) {
+		unit *u = rs->doc[i];
+
+		if (!u->into_id)
+			continue;
+		u->into = idmap_get_str(&rs->plan->unit_ids, u->into_id);
+		if (!u->into)
+			report_on(rs, PROB_UNKNOWN_REF, u->where,
+				  PC_TARGET_UNIT, u->id,
+				  "into '%s' is not a unit id defined in this "
+				  "plan", u->into_id);
+		else if (u->into == u) {
+			report_on(rs, PROB_BAD_VALUE, u->where, PC_TARGET_UNIT,
+				  u->id, "a unit cannot merge into itself");
+			u->into = NULL;
+		}
+	}
+}
+
+/* ---- positions ------------------------------------------------------------ */
+
+/* Titles of positions, and each person's positions in document order. */
+static int link_positions(resolver *rs)
+{
+	pc_plan *plan = rs->plan;
+	position **all = NULL;
+	uint32_t i, k, h;
+	size_t total = 0;
+
+	for (i = 0; i < rs->n; i++) {
+		unit *u = rs->doc[i];
+
+		for (k = 0; k < u->npositions; k++) {
+			position *p = &u->positions[k];
+
+			p->title = p->title_id
+				 ? idmap_get_str(&plan->title_ids, p->title_id)
+				 : NULL;
+			if (p->title_id && !p->title)
+				report_on(rs, PROB_UNKNOWN_REF, p->where,
+					  PC_TARGET_UNIT, u->id,
+					  "title '%s' is not a title id defined "
+					  "in this plan", p->title_id);
+			for (h = 0; h < p->nholders; h++)
+				p->holders[h]->npositions++;
+			total += p->nholders;
+		}
+	}
+	if (total && !(all = arena_alloc(&plan->arena, total * sizeof *all)))
+		return PC_ENOMEM;
+	for (i = 0; i < plan->npeople; i++) {
+		person *p = plan->people[i];
+		p->positions = p->npositions ? all : NULL;
+		all += p->npositions;
+		p->npositions = 0;
+	}
+	for (i = 0; i < rs->n; i++) {
+		unit *u = rs->doc[i];
+
+		for (k = 0; k < u->npositions; k++) {
+			position *p = &u->positions[k];
+			for (h = 0; h < p->nholders; h++) {
+				person *who = p->holders[h];
+				who->positions[who->npositions++] = p;
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- tasks ------------------------------------------------------------------ */
+
+typedef struct unit_progress {
+	unit *u;
+	progress *entry;
+} unit_progress;
+
+/* Every unit's progress entries, grouped by task (a counting sort):
+ * by_task[start[t] .. start[t + 1]). Unknown tasks are reported. */
+static int group_progress(resolver *rs, unit_progress **out, size_t **start)
+{
+	pc_plan *plan = rs->plan;
+	unit_progress *by_task = NULL;
+	size_t *first, total = 0;
+	uint32_t i, k;
+
+	*out = NULL;
+	first = pc_calloc(plan->ntasks + 2, sizeof *first);
+	if (!first)
+		return PC_ENOMEM;
+	for (i = 0; i < rs->n; i++) {
+		unit *u = rs->doc[i];
+
+		for (k = 0; k < u->nprogress; k++) {
+			progress *pr = &u->progress[k];
+
+			pr->task = idmap_get_str(&plan->task_ids, pr->task_id);
+			if (!pr->task) {
+				report_on(rs, PROB_UNKNOWN_REF, pr->where,
+					  PC_TARGET_UNIT, u->id,
+					  "progress for '%s', which is not a "
+					  "task id defined in this plan",
+					  pr->task_id);
+				continue;
+			}
+			first[pr->task->index + 2]++;
+			total++;
+		}
+	}
+	for (i = 0; i < plan->ntasks; i++)
+		first[i + 2] += first[i + 1];
+	if (total && !(by_task = pc_malloc(total * sizeof *by_task))) {
+		pc_free(first);
+		return PC_ENOMEM;
+	}
+	for (i = 0; i < rs->n; i++) {
+		unit *u = rs->doc[i];
+
+		for (k = 0; k < u->nprogress; k++) {
+			progress *pr = &u->progress[k];
+			unit_progress *slot;
+
+			if (!pr->task)
+				continue;
+			slot = &by_task[first[pr->task->index + 1]++];
+			slot->u = u;
+			slot->entry = pr;
+		}
+	}
+	*out = by_task;
+	*start = first;
+	return 0;
+}
+
+/* The units each task applies to, in document order, with their progress
+ * entries; progress for a unit that does not owe the task is reported. */
+static int link_tasks(resolver *rs)
+{
+	pc_plan *plan = rs->plan;
+	unit **owners = NULL;
+	uint32_t *stamp = NULL, *slot = NULL;
+	unit_progress *by_task = NULL;
+	size_t *start = NULL, j;
+	uint32_t i, t;
+	int rc;
+
+	if ((rc = group_progress(rs, &by_task, &start)) < 0)
+		return rc;
+	rc = PC_ENOMEM;
+	if (rs->n && (!(owners = pc_malloc(rs->n * sizeof *owners)) ||
+		      !(stamp = pc_calloc(rs->n, sizeof *stamp)) ||
+		      !(slot = pc_malloc(rs->n * sizeof *slot))))
+		goto out;
+	for (t = 0; t < plan->ntasks; t++) {
+		task *tk = plan->tasks[t];
+		uint32_t n = 0;
+		bool limit_hit = false;
+
+		for (i = 0; i < rs->n; i++) {
+			unit *u = rs->doc[i];
+			int m = selector_match(&tk->applies_to, plan, u);
+
+			if (m < 0 && !limit_hit) {
+				loc at = { plan->file, tk->applies_to.line,
+					   tk->applies_to.col };
+				report_on(rs, PROB_BAD_VALUE, at,
+					  PC_TARGET_TASK, tk->id,
+					  "a regular expression of applies_to "
+					  "hit its match limit on unit '%s'; "
+					  "such units are left out", u->id);
+				limit_hit = true;
+			}
+			if (m != 1)
+				continue;
+			stamp[u->index] = t + 1;
+			slot[u->index] = n;
+			owners[n++] = u;
+		}
+		tk->nowners = n;
+		if (n) {
+			tk->owners = arena_alloc(&plan->arena,
+						 n * sizeof *tk->owners);
+			tk->owner_progress = arena_zalloc(&plan->arena,
+				n * sizeof *tk->owner_progress);
+			if (!tk->owners || !tk->owner_progress)
+				goto out;
+			memcpy(tk->owners, owners, n * sizeof *owners);
+		}
+		for (j = start[t]; j < start[t + 1]; j++) {
+			unit *u = by_task[j].u;
+
+			if (stamp[u->index] == t + 1)
+				tk->owner_progress[slot[u->index]] =
+					by_task[j].entry;
+			else
+				report_on(rs, PROB_PROGRESS_NA,
+					  by_task[j].entry->where,
+					  PC_TARGET_UNIT, u->id,
+					  "progress for task '%s', which does "
+					  "not apply to this unit (its "
+					  "applies_to does not select it)",
+					  tk->id);
+		}
+	}
+	rc = 0;
+out:
+	pc_free(owners);
+	pc_free(stamp);
+	pc_free(slot);
+	pc_free(by_task);
+	pc_free(start);
+	return rc;
+}
+
+/* ---- waivers ---------------------------------------------------------------- */
+
+static void link_waivers(resolver *rs)
+{
+	pc_plan *plan = rs->plan;
+	uint32_t i;
+
+	for (i = 0; i < plan->nwaivers; i++) {
+		waiver *w = &plan->waivers[i];
+		size_t len = str_len(w->target);
+
+		if (idmap_get(&plan->unit_ids, w->target, len) ||
+		    idmap_get(&plan->person_ids, w->target, len) ||
+		    idmap_get(&plan->task_ids, w->target, len) ||
+		    idmap_get(&plan->title_ids, w->target, len))
+			continue;
+		report_on(rs, PROB_UNKNOWN_REF, w->where, PC_TARGET_WAIVER,
+			  w->rule, "waiver target '%s' is not the id of a unit, "
+			  "person, task or title of this plan", w->target);
+	}
+}
+
+/*
+ * Resolve a freshly loaded plan: plan->units comes in document order and
+ * leaves in pre-order (u->index = u->pre). Returns 0 or PC_ENOMEM; the
+ * problems found are reported through probs.
+ */
+int plan_resolve(pc_plan *plan, problems *probs)
+{
+	resolver rs;
+	uint32_t i;
+	int rc;
+
+	rs.plan = plan;
+	rs.probs = probs;
+	rs.doc = plan->units;
+	rs.n = plan->nunits;
+	for (i = 0; i < rs.n; i++)
+		rs.doc[i]->index = i;
+	link_parents(&rs);
+	if ((rc = break_cycles(&rs)) < 0 || (rc = build_tree(&rs)) < 0)
+		return rc;
+	link_into(&rs);
+	if ((rc = link_positions(&rs)) < 0)
+		return rc;
+	/* applies_to may use `under`, which needs the pre/post numbers;
+	 * owners are listed in document order, so rs.doc is still used. */
+	if ((rc = link_tasks(&rs)) < 0)
+		return rc;
+	link_waivers(&rs);
+	for (i = 0; i < plan->nunits; i++)
+		plan->units[i]->index = i;
+	return 0;
+}
+
+/* ---- lookups ------------------------------------------------------------------ */
+
+unit *unit_ancestor_at(unit *u, const char *level)
+{
+	for (; u; u = u->parent)
+		if (u->level == level)
+			return u;
+	return NULL;
+}
+
+const value *attrs_get(const attrs *a, const char *key)
+{
+	uint32_t i;
+
+	for (i = 0; i < a->count; i++)
+		if (a->items[i].key == key || strcmp(a->items[i].key, key) == 0)
+			return &a->items[i].val;
+	return NULL;
+}

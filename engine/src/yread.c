@@ -42,6 +42,7 @@ typedef struct keyent {
 	const char *text;
 	size_t len;
 	uint32_t hash;
+	uint32_t line;           /* where the key was first seen */
 } keyent;
 
 typedef struct scratch_chunk scratch_chunk;
@@ -57,6 +58,8 @@ struct yreader {
 	yaml_event_t cur;
 	bool have_cur;
 	FILE *fp;
+	const char *text;        /* string input (NULL for a file) */
+	size_t text_len;
 	uint64_t bytes_read;
 	bool over_size;
 	int io_errno;
@@ -235,6 +238,8 @@ int yr_open_string(yreader **out, const char *name, const char *text,
 		return PC_ELIMIT;
 	}
 	yaml_parser_set_input_string(&r->parser, (const unsigned char *)text, len);
+	r->text = text;
+	r->text_len = len;
 	*out = r;
 	return 0;
 }
@@ -269,6 +274,58 @@ void yr_close(yreader *r)
 
 /* ---- live events --------------------------------------------------------- */
 
+/* Count lines and characters in one chunk of input up to its end. */
+static void count_position(const char *s, size_t n, uint32_t *line,
+			   uint32_t *col, bool *after_cr)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\n' || c == '\r') {
+			if (!(c == '\n' && *after_cr))
+				(*line)++;
+			*col = 1;
+			*after_cr = c == '\r';
+			continue;
+		}
+		*after_cr = false;
+		if ((c & 0xC0) != 0x80)
+			(*col)++;
+	}
+}
+
+/* The 1-based line and column of a byte offset of the input. libyaml's
+ * reader errors (bad encoding) carry only the offset: the text is decoded
+ * ahead of the scanner, whose mark is elsewhere. */
+static void offset_position(yreader *r, size_t offset, uint32_t *line,
+			    uint32_t *col)
+{
+	bool after_cr = false;
+	char buf[4096];
+
+	*line = 1;
+	*col = 1;
+	if (r->text) {
+		count_position(r->text, offset < r->text_len ? offset
+							     : r->text_len,
+			       line, col, &after_cr);
+		return;
+	}
+	if (!r->fp || fseek(r->fp, 0, SEEK_SET) != 0)
+		return;
+	while (offset) {
+		size_t want = offset < sizeof buf ? offset : sizeof buf;
+		size_t got = fread(buf, 1, want, r->fp);
+
+		count_position(buf, got, line, col, &after_cr);
+		if (got < want)
+			return;
+		offset -= got;
+	}
+}
+
 static int syntax_error(yreader *r)
 {
 	yaml_parser_t *p = &r->parser;
@@ -285,8 +342,7 @@ static int syntax_error(yreader *r)
 	if (p->error == YAML_MEMORY_ERROR)
 		return oom(r);
 	if (p->error == YAML_READER_ERROR) {
-		line = (uint32_t)p->mark.line + 1;
-		col = (uint32_t)p->mark.column + 1;
+		offset_position(r, p->problem_offset, &line, &col);
 		return fail(r, PC_ESYNTAX, line, col,
 			    "not valid YAML text: %s (at byte %zu)",
 			    p->problem ? p->problem : "unreadable input",
@@ -684,9 +740,10 @@ static int index_insert(yr_map *m, yreader *r, size_t k)
 	return 0;
 }
 
-/* Is the key already in this mapping? If not, add it. 1 seen, 0 added. */
+/* Is the key already in this mapping? If not, add it. 1 seen (its first
+ * line in *first_line), 0 added. */
 static int key_seen_or_add(yreader *r, yr_map *m, const yr_event *key,
-			   const char **copy)
+			   const char **copy, uint32_t *first_line)
 {
 	size_t n = r->nkeys - m->key_base, i;
 	uint32_t h = str_hash_bytes(key->text, key->len);
@@ -697,15 +754,19 @@ static int key_seen_or_add(yreader *r, yr_map *m, const yr_event *key,
 		for (i = h & mask; m->index[i]; i = (i + 1) & mask) {
 			keyent *k = &r->keys[m->key_base + m->index[i] - 1];
 			if (k->hash == h && k->len == key->len &&
-			    memcmp(k->text, key->text, key->len) == 0)
+			    memcmp(k->text, key->text, key->len) == 0) {
+				*first_line = k->line;
 				return 1;
+			}
 		}
 	} else {
 		for (i = m->key_base; i < r->nkeys; i++) {
 			keyent *k = &r->keys[i];
 			if (k->hash == h && k->len == key->len &&
-			    memcmp(k->text, key->text, key->len) == 0)
+			    memcmp(k->text, key->text, key->len) == 0) {
+				*first_line = k->line;
 				return 1;
+			}
 		}
 	}
 	text = scratch_alloc(r, key->len + 1);
@@ -717,6 +778,7 @@ static int key_seen_or_add(yreader *r, yr_map *m, const yr_event *key,
 	r->keys[r->nkeys].text = text;
 	r->keys[r->nkeys].len = key->len;
 	r->keys[r->nkeys].hash = h;
+	r->keys[r->nkeys].line = key->line;
 	r->nkeys++;
 	*copy = text;
 	n++;
@@ -852,6 +914,7 @@ int yr_map_next(yreader *r, yr_map *m, yr_event *key)
 {
 	yr_event ev;
 	const char *copy;
+	uint32_t first_line = 0;
 	int rc;
 
 	for (;;) {
@@ -888,15 +951,16 @@ int yr_map_next(yreader *r, yr_map *m, yr_event *key)
 				goto fail;
 			continue;
 		}
-		rc = key_seen_or_add(r, m, &ev, &copy);
+		rc = key_seen_or_add(r, m, &ev, &copy, &first_line);
 		if (rc < 0)
 			goto fail;
 		if (rc == 1) {
 			if (m->phase == 0 && r->probs)
 				prob_report(r->probs, PROB_DUPLICATE_KEY, ev.line,
 					    ev.col, "duplicate key '%s' in this "
-					    "mapping (line %u); the later value "
-					    "is ignored", ev.text, (unsigned)m->line);
+					    "mapping (first at line %u); the "
+					    "later value is ignored", ev.text,
+					    (unsigned)first_line);
 			if ((rc = skip_value(r)) < 0)
 				goto fail;
 			continue;

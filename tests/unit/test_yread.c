@@ -1,0 +1,656 @@
+/* test_yread.c - the YAML event reader: positions, aliases, merge keys,
+ * duplicate keys, and every limit and fatal error. Documents are read
+ * back into a compact text form ({k:v,...}, [a,b]) through the reader's
+ * mapping iterator, so merges show up the way the loaders see them. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "plancheck.h"
+#include "problems.h"
+#include "yread.h"
+
+/* ---- harness ------------------------------------------------------------- */
+
+typedef struct seen_problem {
+	prob_kind kind;
+	uint32_t line, col;
+	char msg[256];
+} seen_problem;
+
+typedef struct fx {
+	seen_problem probs[16];
+	size_t nprobs;
+	problems sink;
+	pc_errors *errors;
+	yreader *r;
+	char out[4096];
+	size_t len;
+} fx;
+
+static void collect(void *ctx, prob_kind kind, const char *file,
+		    uint32_t line, uint32_t col, const char *msg)
+{
+	fx *x = ctx;
+
+	(void)file;
+	if (x->nprobs < 16) {
+		seen_problem *p = &x->probs[x->nprobs++];
+		p->kind = kind;
+		p->line = line;
+		p->col = col;
+		snprintf(p->msg, sizeof p->msg, "%s", msg);
+	}
+}
+
+static void put(fx *x, const char *s, size_t n)
+{
+	assert_true(x->len + n < sizeof x->out);
+	memcpy(x->out + x->len, s, n);
+	x->len += n;
+	x->out[x->len] = '\0';
+}
+
+/* Write the node starting at *ev; 0 or the reader's fatal code. */
+static int dump(fx *x, const yr_event *ev)
+{
+	yr_event key, item;
+	yr_map m;
+	int rc, n = 0;
+
+	switch (ev->type) {
+	case YR_SCALAR:
+		put(x, ev->text, ev->len);
+		return 0;
+	case YR_SEQ_START:
+		put(x, "[", 1);
+		for (;;) {
+			if ((rc = yr_next(x->r, &item)) < 0)
+				return rc;
+			if (item.type == YR_SEQ_END)
+				break;
+			if (n++)
+				put(x, ",", 1);
+			if ((rc = dump(x, &item)) < 0)
+				return rc;
+		}
+		put(x, "]", 1);
+		return 0;
+	case YR_MAP_START:
+		put(x, "{", 1);
+		yr_map_begin(x->r, &m, ev);
+		while ((rc = yr_map_next(x->r, &m, &key)) > 0) {
+			if (n++)
+				put(x, ",", 1);
+			put(x, key.text, key.len);
+			put(x, ":", 1);
+			if ((rc = yr_next(x->r, &item)) < 0 ||
+			    (rc = dump(x, &item)) < 0) {
+				yr_map_abort(x->r, &m);
+				return rc;
+			}
+		}
+		if (rc < 0)
+			return rc;
+		put(x, "}", 1);
+		return 0;
+	default:
+		fail_msg("unexpected event %d", ev->type);
+		return -1;
+	}
+}
+
+static int open_text(fx *x, const char *text, const pc_limits *limits)
+{
+	memset(x, 0, sizeof *x);
+	x->sink.report = collect;
+	x->sink.ctx = x;
+	x->sink.file = "t.yaml";
+	x->errors = errors_new();
+	assert_non_null(x->errors);
+	return yr_open_string(&x->r, "t.yaml", text, strlen(text), limits,
+			      &x->sink, x->errors);
+}
+
+/* Read a whole document; the reader's result (0 or a fatal code). */
+static int read_doc(fx *x, const char *text, const pc_limits *limits)
+{
+	yr_event root;
+	int rc = open_text(x, text, limits);
+
+	if (rc < 0)
+		return rc;
+	if ((rc = yr_begin(x->r, &root)) <= 0)
+		return rc;
+	if ((rc = dump(x, &root)) < 0)
+		return rc;
+	return yr_finish(x->r);
+}
+
+static void fx_free(fx *x)
+{
+	yr_close(x->r);
+	pc_errors_free(x->errors);
+	x->r = NULL;
+	x->errors = NULL;
+}
+
+static const pc_error *only_error(fx *x)
+{
+	assert_int_equal(pc_errors_count(x->errors), 1);
+	return pc_errors_get(x->errors, 0);
+}
+
+static void assert_contains(const char *haystack, const char *needle)
+{
+	if (!strstr(haystack, needle))
+		fail_msg("'%s' does not contain '%s'", haystack, needle);
+}
+
+/* ---- positions ----------------------------------------------------------- */
+
+static void positions_are_one_based(void **state)
+{
+	static const char text[] =
+		"a: 1\n"
+		"b:\n"
+		"  - x\n"
+		"  - {c: \"q\"}\n";
+	struct { yr_type type; const char *text; uint32_t line, col; } want[] = {
+		{ YR_MAP_START, "", 1, 1 },
+		{ YR_SCALAR, "a", 1, 1 },
+		{ YR_SCALAR, "1", 1, 4 },
+		{ YR_SCALAR, "b", 2, 1 },
+		{ YR_SEQ_START, "", 3, 3 },
+		{ YR_SCALAR, "x", 3, 5 },
+		{ YR_MAP_START, "", 4, 5 },
+		{ YR_SCALAR, "c", 4, 6 },
+		{ YR_SCALAR, "q", 4, 9 },
+		{ YR_MAP_END, "", 4, 12 },
+		{ YR_SEQ_END, "", 5, 1 },
+		{ YR_MAP_END, "", 5, 1 },
+	};
+	fx x;
+	yr_event ev;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(open_text(&x, text, NULL), 0);
+	assert_int_equal(yr_begin(x.r, &ev), 1);
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		if (i)
+			assert_int_equal(yr_next(x.r, &ev), 0);
+		assert_int_equal(ev.type, want[i].type);
+		assert_string_equal(ev.text, want[i].text);
+		assert_int_equal(ev.line, want[i].line);
+		assert_int_equal(ev.col, want[i].col);
+	}
+	/* "1" is plain, "q" is quoted. */
+	assert_int_equal(yr_finish(x.r), 0);
+	fx_free(&x);
+}
+
+static void scalar_helpers(void **state)
+{
+	yr_event plain = { .type = YR_SCALAR, .plain = true };
+	yr_event quoted = { .type = YR_SCALAR, .plain = false };
+	int64_t n;
+	bool b;
+
+	(void)state;
+	plain.text = "-9223372036854775808";
+	plain.len = strlen(plain.text);
+	assert_int_equal(yr_int(&plain, &n), 0);
+	assert_true(n == INT64_MIN);
+	plain.text = "9223372036854775808";
+	plain.len = strlen(plain.text);
+	assert_int_equal(yr_int(&plain, &n), -1);
+	plain.text = "12a";
+	plain.len = 3;
+	assert_int_equal(yr_int(&plain, &n), -1);
+	quoted.text = "12";
+	quoted.len = 2;
+	assert_int_equal(yr_int(&quoted, &n), -1);
+	plain.text = "True";
+	plain.len = 4;
+	assert_int_equal(yr_bool(&plain, &b), 0);
+	assert_true(b);
+	plain.text = "yes";
+	plain.len = 3;
+	assert_int_equal(yr_bool(&plain, &b), -1);
+	plain.text = "~";
+	plain.len = 1;
+	assert_true(yr_is_null(&plain));
+	quoted.text = "";
+	quoted.len = 0;
+	assert_false(yr_is_null(&quoted));
+}
+
+/* ---- aliases and merge keys ------------------------------------------------- */
+
+static void aliases_expand(void **state)
+{
+	fx x;
+
+	(void)state;
+	assert_int_equal(read_doc(&x,
+		"base: &b {x: 1, y: [2, &s 3]}\n"
+		"use: *b\n"
+		"again: [*s, *b]\n", NULL), 0);
+	assert_string_equal(x.out,
+		"{base:{x:1,y:[2,3]},use:{x:1,y:[2,3]},"
+		"again:[3,{x:1,y:[2,3]}]}");
+	assert_int_equal(x.nprobs, 0);
+	fx_free(&x);
+}
+
+static void alias_positions_are_the_anchor_s(void **state)
+{
+	fx x;
+	yr_event ev;
+	yr_map m;
+
+	(void)state;
+	assert_int_equal(open_text(&x, "a: &v hello\nb: *v\n", NULL), 0);
+	assert_int_equal(yr_begin(x.r, &ev), 1);
+	yr_map_begin(x.r, &m, &ev);
+	assert_int_equal(yr_map_next(x.r, &m, &ev), 1);
+	assert_int_equal(yr_next(x.r, &ev), 0);
+	assert_int_equal(yr_map_next(x.r, &m, &ev), 1);
+	assert_string_equal(ev.text, "b");
+	assert_int_equal(yr_next(x.r, &ev), 0);
+	assert_string_equal(ev.text, "hello");
+	/* The node starts at its anchor. */
+	assert_int_equal(ev.line, 1);
+	assert_int_equal(ev.col, 4);
+	assert_int_equal(yr_map_next(x.r, &m, &ev), 0);
+	fx_free(&x);
+}
+
+static void merge_explicit_key_wins(void **state)
+{
+	fx x;
+
+	(void)state;
+	/* Written before the merge, and after it. */
+	assert_int_equal(read_doc(&x,
+		"base: &b {x: 1, y: 2}\n"
+		"before:\n"
+		"  x: 10\n"
+		"  <<: *b\n"
+		"after: {<<: *b, y: 20}\n", NULL), 0);
+	assert_string_equal(x.out,
+		"{base:{x:1,y:2},before:{x:10,y:2},after:{y:20,x:1}}");
+	/* Overriding a merged key is not a duplicate key. */
+	assert_int_equal(x.nprobs, 0);
+	fx_free(&x);
+}
+
+static void merge_list_earlier_source_wins(void **state)
+{
+	fx x;
+
+	(void)state;
+	assert_int_equal(read_doc(&x,
+		"a: &a {k: 1}\n"
+		"b: &b {k: 2, j: 3}\n"
+		"m: {<<: [*a, *b], own: 0}\n", NULL), 0);
+	assert_string_equal(x.out,
+		"{a:{k:1},b:{k:2,j:3},m:{own:0,k:1,j:3}}");
+	fx_free(&x);
+}
+
+static void merge_nested(void **state)
+{
+	fx x;
+
+	(void)state;
+	/* b merges a; m merges b (whose own keys win over a's) and then c. */
+	assert_int_equal(read_doc(&x,
+		"a: &a {k: 1, z: 0, w: a}\n"
+		"b: &b {<<: *a, j: 2, z: 9}\n"
+		"c: &c {w: c, v: c}\n"
+		"m: {<<: [*b, *c], z: 5}\n", NULL), 0);
+	assert_string_equal(x.out,
+		"{a:{k:1,z:0,w:a},b:{j:2,z:9,k:1,w:a},c:{w:c,v:c},"
+		"m:{z:5,j:2,k:1,w:a,v:c}}");
+	assert_int_equal(x.nprobs, 0);
+	fx_free(&x);
+}
+
+static void merge_inline_mapping(void **state)
+{
+	fx x;
+
+	(void)state;
+	assert_int_equal(read_doc(&x, "m: {<<: {a: 1, b: 2}, b: 3}\n", NULL), 0);
+	assert_string_equal(x.out, "{m:{b:3,a:1}}");
+	fx_free(&x);
+}
+
+static void merge_of_a_scalar_is_reported(void **state)
+{
+	fx x;
+
+	(void)state;
+	assert_int_equal(read_doc(&x, "s: &s 1\nm: {<<: *s, a: 1}\n", NULL), 0);
+	assert_string_equal(x.out, "{s:1,m:{a:1}}");
+	assert_int_equal(x.nprobs, 1);
+	assert_int_equal(x.probs[0].kind, PROB_BAD_TYPE);
+	assert_int_equal(x.probs[0].line, 2);
+	assert_int_equal(x.probs[0].col, 9);
+	fx_free(&x);
+}
+
+static void duplicate_keys_reported(void **state)
+{
+	fx x;
+
+	(void)state;
+	assert_int_equal(read_doc(&x,
+		"a: 1\n"
+		"b: {c: 1}\n"
+		"a: [2]\n", NULL), 0);
+	/* The later value is skipped whole. */
+	assert_string_equal(x.out, "{a:1,b:{c:1}}");
+	assert_int_equal(x.nprobs, 1);
+	assert_int_equal(x.probs[0].kind, PROB_DUPLICATE_KEY);
+	assert_int_equal(x.probs[0].line, 3);
+	assert_int_equal(x.probs[0].col, 1);
+	assert_contains(x.probs[0].msg, "'a'");
+	assert_contains(x.probs[0].msg, "first at line 1");
+	fx_free(&x);
+}
+
+static void duplicate_keys_in_a_big_mapping(void **state)
+{
+	char text[8192];
+	size_t len = 0;
+	fx x;
+	int i;
+
+	(void)state;
+	/* Enough keys for the reader's hash index. */
+	for (i = 0; i < 200; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len,
+					"k%d: %d\n", i, i);
+	snprintf(text + len, sizeof text - len, "k150: dup\n");
+	assert_int_equal(read_doc(&x, text, NULL), 0);
+	assert_int_equal(x.nprobs, 1);
+	assert_int_equal(x.probs[0].kind, PROB_DUPLICATE_KEY);
+	assert_int_equal(x.probs[0].line, 201);
+	assert_contains(x.probs[0].msg, "first at line 151");
+	fx_free(&x);
+}
+
+static void non_scalar_key_reported(void **state)
+{
+	fx x;
+
+	(void)state;
+	assert_int_equal(read_doc(&x, "? [a]\n: 1\nb: 2\n", NULL), 0);
+	assert_string_equal(x.out, "{b:2}");
+	assert_int_equal(x.nprobs, 1);
+	assert_int_equal(x.probs[0].kind, PROB_BAD_TYPE);
+	assert_int_equal(x.probs[0].line, 1);
+	assert_int_equal(x.probs[0].col, 3);
+	fx_free(&x);
+}
+
+/* ---- limits and fatal errors -------------------------------------------------- */
+
+static void billion_laughs_refused_quickly(void **state)
+{
+	static const char text[] =
+		"a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+		"b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+		"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+		"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+		"f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+		"g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+		"h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+		"i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n";
+	struct timespec t0, t1;
+	yr_event root;
+	fx x;
+	double secs;
+	int rc;
+
+	(void)state;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(open_text(&x, text, NULL), 0);
+	assert_int_equal(yr_begin(x.r, &root), 1);
+	rc = yr_skip(x.r, &root);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(rc, PC_ELIMIT);
+	assert_int_equal(yr_status(x.r), PC_ELIMIT);
+	assert_contains(only_error(&x)->message, "billion laughs");
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	/* Stopped after a million events: well under a second even with
+	 * the sanitizers. */
+	assert_true(secs < 1.0);
+	/* Every later call keeps failing the same way. */
+	assert_int_equal(yr_next(x.r, &root), PC_ELIMIT);
+	fx_free(&x);
+}
+
+static void alias_budget_counts_merges(void **state)
+{
+	pc_limits limits;
+	fx x;
+
+	(void)state;
+	pc_limits_default(&limits);
+	limits.max_alias_events = 10;
+	assert_int_equal(read_doc(&x,
+		"a: &a {k1: 1, k2: 2, k3: 3}\n"
+		"m1: {<<: *a}\n"
+		"m2: {<<: *a}\n", &limits), PC_ELIMIT);
+	fx_free(&x);
+}
+
+static void recursive_alias(void **state)
+{
+	fx x;
+	const pc_error *e;
+
+	(void)state;
+	assert_int_equal(read_doc(&x, "a: &a [1, *a]\n", NULL), PC_ESYNTAX);
+	e = only_error(&x);
+	assert_string_equal(e->file, "t.yaml");
+	assert_int_equal(e->line, 1);
+	assert_int_equal(e->column, 11);
+	assert_contains(e->message, "recursive");
+	fx_free(&x);
+}
+
+static void undefined_alias(void **state)
+{
+	fx x;
+	const pc_error *e;
+
+	(void)state;
+	assert_int_equal(read_doc(&x, "a: 1\nb: *nope\n", NULL), PC_ESYNTAX);
+	e = only_error(&x);
+	assert_int_equal(e->line, 2);
+	assert_int_equal(e->column, 4);
+	assert_contains(e->message, "*nope");
+	fx_free(&x);
+}
+
+static void depth_limit(void **state)
+{
+	pc_limits limits;
+	fx x;
+	const pc_error *e;
+
+	(void)state;
+	pc_limits_default(&limits);
+	limits.max_depth = 4;
+	assert_int_equal(read_doc(&x, "[[[[1]]]]\n", &limits), 0);
+	assert_string_equal(x.out, "[[[[1]]]]");
+	fx_free(&x);
+	assert_int_equal(read_doc(&x, "[[[[[1]]]]]\n", &limits), PC_ELIMIT);
+	e = only_error(&x);
+	assert_int_equal(e->line, 1);
+	assert_int_equal(e->column, 5);
+	assert_contains(e->message, "4 levels");
+	fx_free(&x);
+	/* Through an alias too. */
+	assert_int_equal(read_doc(&x, "a: &a [[1]]\nb: [[*a]]\n", &limits),
+			 PC_ELIMIT);
+	fx_free(&x);
+}
+
+static void scalar_limit(void **state)
+{
+	pc_limits limits;
+	fx x;
+	const pc_error *e;
+
+	(void)state;
+	pc_limits_default(&limits);
+	limits.max_scalar_len = 10;
+	assert_int_equal(read_doc(&x, "a: 0123456789\n", &limits), 0);
+	fx_free(&x);
+	assert_int_equal(read_doc(&x, "a: 0123456789\nb: 0123456789a\n",
+				  &limits), PC_ELIMIT);
+	e = only_error(&x);
+	assert_int_equal(e->line, 2);
+	assert_int_equal(e->column, 4);
+	assert_contains(e->message, "11 bytes");
+	fx_free(&x);
+}
+
+static void file_size_limit(void **state)
+{
+	pc_limits limits;
+	fx x;
+
+	(void)state;
+	pc_limits_default(&limits);
+	limits.max_file_size = 8;
+	assert_int_equal(open_text(&x, "a: 123456789\n", &limits), PC_ELIMIT);
+	assert_contains(only_error(&x)->message, "over the limit");
+	fx_free(&x);
+}
+
+static void second_document(void **state)
+{
+	fx x;
+	const pc_error *e;
+
+	(void)state;
+	assert_int_equal(read_doc(&x, "a: 1\n---\nb: 2\n", NULL), PC_EINVALID);
+	e = only_error(&x);
+	assert_int_equal(e->line, 2);
+	assert_int_equal(e->column, 1);
+	assert_contains(e->message, "second YAML document");
+	fx_free(&x);
+}
+
+static void empty_stream(void **state)
+{
+	fx x;
+	yr_event root;
+
+	(void)state;
+	assert_int_equal(open_text(&x, "# nothing here\n", NULL), 0);
+	assert_int_equal(yr_begin(x.r, &root), 0);
+	fx_free(&x);
+}
+
+static void syntax_error_position(void **state)
+{
+	fx x;
+	const pc_error *e;
+
+	(void)state;
+	assert_int_equal(read_doc(&x, "a: 1\nb: [1, 2\nc: 3\n", NULL),
+			 PC_ESYNTAX);
+	e = only_error(&x);
+	assert_string_equal(e->file, "t.yaml");
+	assert_int_equal(e->line, 3);
+	assert_int_equal(e->column, 2);
+	assert_contains(e->message, "YAML syntax error");
+	fx_free(&x);
+	assert_int_equal(read_doc(&x, "a: b: c\n", NULL), PC_ESYNTAX);
+	e = only_error(&x);
+	assert_int_equal(e->line, 1);
+	assert_int_equal(e->column, 5);
+	fx_free(&x);
+}
+
+static void invalid_utf8(void **state)
+{
+	fx x;
+	const pc_error *e;
+
+	(void)state;
+	assert_int_equal(read_doc(&x, "a: ok\nb: \xc3\x28\n", NULL),
+			 PC_ESYNTAX);
+	e = only_error(&x);
+	assert_contains(e->message, "not valid YAML text");
+	assert_contains(e->message, "UTF-8");
+	/* At the offending byte, not where the scanner happened to be. */
+	assert_int_equal(e->line, 2);
+	assert_int_equal(e->column, 5);
+	fx_free(&x);
+}
+
+static void missing_file(void **state)
+{
+	pc_errors *errors = errors_new();
+	yreader *r = NULL;
+
+	(void)state;
+	assert_int_equal(yr_open_file(&r, TESTDATA_DIR "/load/no-such.yaml",
+				      NULL, NULL, errors), PC_EIO);
+	assert_null(r);
+	assert_contains(pc_errors_get(errors, 0)->message, "cannot open");
+	pc_errors_free(errors);
+	errors = errors_new();
+	assert_int_equal(yr_open_file(&r, TESTDATA_DIR "/load", NULL, NULL,
+				      errors), PC_EIO);
+	assert_contains(pc_errors_get(errors, 0)->message, "directory");
+	pc_errors_free(errors);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(positions_are_one_based),
+		cmocka_unit_test(scalar_helpers),
+		cmocka_unit_test(aliases_expand),
+		cmocka_unit_test(alias_positions_are_the_anchor_s),
+		cmocka_unit_test(merge_explicit_key_wins),
+		cmocka_unit_test(merge_list_earlier_source_wins),
+		cmocka_unit_test(merge_nested),
+		cmocka_unit_test(merge_inline_mapping),
+		cmocka_unit_test(merge_of_a_scalar_is_reported),
+		cmocka_unit_test(duplicate_keys_reported),
+		cmocka_unit_test(duplicate_keys_in_a_big_mapping),
+		cmocka_unit_test(non_scalar_key_reported),
+		cmocka_unit_test(billion_laughs_refused_quickly),
+		cmocka_unit_test(alias_budget_counts_merges),
+		cmocka_unit_test(recursive_alias),
+		cmocka_unit_test(undefined_alias),
+		cmocka_unit_test(depth_limit),
+		cmocka_unit_test(scalar_limit),
+		cmocka_unit_test(file_size_limit),
+		cmocka_unit_test(second_document),
+		cmocka_unit_test(empty_stream),
+		cmocka_unit_test(syntax_error_position),
+		cmocka_unit_test(invalid_utf8),
+		cmocka_unit_test(missing_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
