@@ -42,6 +42,7 @@ static void md_escape(strbuf *b, const char *s)
 	svg_clean(&tmp, s);
 	if (tmp.failed) {
 		b->failed = true;
+		sb_free(&tmp);
 		return;
 	}
 	for (p = tmp.data ? tmp.data : ""; *p; p++) {
