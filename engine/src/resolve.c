@@ -240,9 +240,12 @@ static int link_positions(resolver *rs)
 		return PC_ENOMEM;
 	for (i = 0; i < plan->npeople; i++) {
 		person *p = plan->people[i];
-		p->positions = p->npositions ? all : NULL;
-		all += p->npositions;
-		p->npositions = 0;
+		p->positions = NULL;
+		if (p->npositions) {
+			p->positions = all;
+			all += p->npositions;
+			p->npositions = 0;
+		}
 	}
 	for (i = 0; i < rs->n; i++) {
 		unit *u = rs->doc[i];

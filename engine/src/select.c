@@ -2,9 +2,10 @@
  * data, matched many times.
  *
  * Choices the specification leaves open:
- *   - A matcher that is malformed (wrong type, bad regular expression,
- *     contradictory keys) is reported and then matches nothing, so a
- *     broken rule or task never selects units by accident.
+ *   - A selector with any problem (an unknown key, a value of the wrong
+ *     type, a bad regular expression, contradictory keys) is reported and
+ *     then selects nothing, so a broken rule or task never selects units
+ *     by accident. A malformed matcher on its own matches nothing.
  *   - Keys starting with `x-` are ignored here as everywhere in a plan.
  *   - For attrs (the only matchers that take {min, max}), values are put
  *     in the canonical text attrs use: a plain integer in decimal, a plain
@@ -64,13 +65,18 @@ static int skip_value(yreader *r)
 	return yr_skip(r, &v);
 }
 
+static bool is_x_key(const yr_event *key)
+{
+	return key->len >= 2 && key->text[0] == 'x' && key->text[1] == '-';
+}
+
 /* Report an unknown key (unless it is an x- key) and skip its value. */
 static int unknown_key(yreader *r, problems *probs, const yr_event *key,
 		       const char *const *keys, const char *what)
 {
 	const char *hint;
 
-	if (key->len >= 2 && key->text[0] == 'x' && key->text[1] == '-')
+	if (is_x_key(key))
 		return skip_value(r);
 	hint = prob_suggest(key->text, keys);
 	if (hint)
@@ -246,6 +252,7 @@ static int matcher_map(yreader *r, const yr_event *first, arena *a,
 			bad = true;
 			rc = skip_value(r);
 		} else {
+			bad |= !is_x_key(&key);
 			rc = unknown_key(r, probs, &key, keys, "a matcher");
 		}
 		if (rc < 0) {
@@ -430,7 +437,8 @@ out:
 	return rc;
 }
 
-static int status_one(problems *probs, const yr_event *ev, uint32_t *mask)
+static int status_one(problems *probs, const yr_event *ev, uint32_t *mask,
+		      bool *bad)
 {
 	const char *hint;
 	int i;
@@ -442,6 +450,7 @@ static int status_one(problems *probs, const yr_event *ev, uint32_t *mask)
 		}
 	}
 	hint = prob_suggest(ev->text, status_names);
+	*bad = true;
 	prob_report(probs, PROB_BAD_VALUE, ev->line, ev->col,
 		    "unknown status '%s': expected active, new, merged or "
 		    "dissolved%s%s%s", ev->text, hint ? "; did you mean '" : "",
@@ -449,16 +458,18 @@ static int status_one(problems *probs, const yr_event *ev, uint32_t *mask)
 	return 0;
 }
 
-/* status: a string or a list of strings; the mask of the valid ones. */
+/* status: a string or a list of strings. Like a malformed matcher, a list
+ * with a bad entry selects nothing. */
 static int parse_status(yreader *r, const yr_event *first, problems *probs,
 			uint32_t *mask)
 {
 	yr_event ev;
+	bool bad = false;
 	int rc;
 
 	*mask = 0;
 	if (is_text(first))
-		return status_one(probs, first, mask);
+		return status_one(probs, first, mask, &bad);
 	if (first->type != YR_SEQ_START)
 		return bad_type(r, probs, first,
 				"a status or a list of statuses");
@@ -466,14 +477,19 @@ static int parse_status(yreader *r, const yr_event *first, problems *probs,
 		if ((rc = yr_next(r, &ev)) < 0)
 			return rc;
 		if (ev.type == YR_SEQ_END)
-			return 0;
-		if (!is_text(&ev))
+			break;
+		if (!is_text(&ev)) {
+			bad = true;
 			rc = bad_type(r, probs, &ev, "a status");
-		else
-			rc = status_one(probs, &ev, mask);
+		} else {
+			rc = status_one(probs, &ev, mask, &bad);
+		}
 		if (rc < 0)
 			return rc;
 	}
+	if (bad)
+		*mask = 0;
+	return 0;
 }
 
 /*
@@ -484,6 +500,7 @@ static int parse_status(yreader *r, const yr_event *first, problems *probs,
 int selector_parse(yreader *r, const yr_event *first, arena *a,
 		   const pc_limits *limits, problems *probs, selector *out)
 {
+	size_t problems_before = probs->count;
 	yr_map m;
 	yr_event key, ev;
 	int rc;
@@ -553,6 +570,8 @@ next:
 			return rc;
 		}
 	}
+	if (probs->count != problems_before)
+		out->status_mask = 0;
 	return rc;
 }
 
@@ -561,6 +580,7 @@ int person_selector_parse(yreader *r, const yr_event *first, arena *a,
 			  const pc_limits *limits, problems *probs,
 			  person_selector *out)
 {
+	size_t problems_before = probs->count;
 	yr_map m;
 	yr_event key, ev;
 	int rc;
@@ -597,6 +617,8 @@ int person_selector_parse(yreader *r, const yr_event *first, arena *a,
 			return rc;
 		}
 	}
+	if (probs->count != problems_before)
+		match_nothing(&out->id);
 	return rc;
 }
 
