@@ -73,39 +73,42 @@ static int list_rules(const pc_ruleset *set)
 		"ID", "KIND", "SEVERITY", "EFFECTIVE", "BASIS"
 	};
 	size_t widths[4], i, c, n = pc_ruleset_count(set);
+	int pass;
 	pc_rule_info info;
 	char date[11];
 	const char *cells[5];
 
+	/* two passes over the rows: measure, then print */
 	for (c = 0; c < 4; c++)
-		widths[c] = strlen(heads[c]);
-	for (i = 0; i < n; i++) {
-		if (pc_ruleset_get(set, i, &info) < 0)
-			continue;
-		if (cli_width(info.id) > widths[0])
-			widths[0] = cli_width(info.id);
-		if (strlen(pc_rule_kind_name(info.kind)) > widths[1])
-			widths[1] = strlen(pc_rule_kind_name(info.kind));
-	}
-	for (i = 0; i <= n; i++) {
-		if (i == 0) {
-			memcpy(cells, heads, sizeof cells);
-		} else {
-			if (pc_ruleset_get(set, i - 1, &info) < 0)
-				continue;
-			date_or(info.effective, "-", date);
-			cells[0] = info.id;
-			cells[1] = pc_rule_kind_name(info.kind);
-			cells[2] = pc_severity_name(info.severity);
-			cells[3] = date;
-			cells[4] = *info.basis ? info.basis : "-";
+		widths[c] = 0;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i <= n; i++) {
+			if (i == 0) {
+				memcpy(cells, heads, sizeof cells);
+			} else {
+				if (pc_ruleset_get(set, i - 1, &info) < 0)
+					continue;
+				date_or(info.effective, "-", date);
+				cells[0] = info.id;
+				cells[1] = pc_rule_kind_name(info.kind);
+				cells[2] = pc_severity_name(info.severity);
+				cells[3] = date;
+				cells[4] = *info.basis ? info.basis : "-";
+			}
+			for (c = 0; c < 4; c++) {
+				if (pass == 0 && cli_width(cells[c]) > widths[c])
+					widths[c] = cli_width(cells[c]);
+				if (pass == 1) {
+					cli_put_padded(stdout, cells[c],
+						       widths[c]);
+					fputs("  ", stdout);
+				}
+			}
+			if (pass == 1) {
+				put_clean(cells[4]);
+				fputc('\n', stdout);
+			}
 		}
-		for (c = 0; c < 4; c++) {
-			cli_put_padded(stdout, cells[c], widths[c]);
-			fputs("  ", stdout);
-		}
-		put_clean(cells[4]);
-		fputc('\n', stdout);
 	}
 	return EXIT_CLEAN;
 }
@@ -142,11 +145,14 @@ static void put_quoted(strbuf *b, const char *s)
 	sb_putc(b, '\'');
 }
 
-static void put_list(strbuf *b, const char *const *items, uint32_t n)
+/* A list in YAML flow style; a single item alone when it stands for a
+ * string-or-list matcher value (bare is what a rule file would write). */
+static void put_list(strbuf *b, const char *const *items, uint32_t n,
+		     bool bare_single)
 {
 	uint32_t i;
 
-	if (n == 1) {
+	if (n == 1 && bare_single) {
 		out_text_clean(b, items[0], strlen(items[0]));
 		return;
 	}
@@ -163,7 +169,7 @@ static void put_matcher(strbuf *b, const matcher *m)
 {
 	switch (m->kind) {
 	case MATCH_EQUAL:
-		put_list(b, m->values, m->nvalues);
+		put_list(b, m->values, m->nvalues, true);
 		break;
 	case MATCH_REGEX:
 		sb_puts(b, "{matches: ");
@@ -241,7 +247,7 @@ static void put_selector(strbuf *b, const selector *s)
 	if (s->ntags) {
 		sep(b, &first);
 		sb_puts(b, "tags: ");
-		put_list(b, s->tags, s->ntags);
+		put_list(b, s->tags, s->ntags, false);
 	}
 	if (s->under) {
 		sep(b, &first);
@@ -255,7 +261,7 @@ static void put_selector(strbuf *b, const selector *s)
 		if (n) {
 			sep(b, &first);
 			sb_puts(b, "status: ");
-			put_list(b, names, n);
+			put_list(b, names, n, true);
 		}
 	}
 	put_attrs(b, &first, s->attrs, s->nattrs);
@@ -281,14 +287,14 @@ static void put_combos(strbuf *b, const char *key, const title_combo *c,
 	sb_printf(b, "  %s:%s\n", key, n ? "" : " []");
 	for (i = 0; i < n; i++) {
 		sb_puts(b, "    - titles: ");
-		put_list(b, c[i].titles, c[i].ntitles);
+		put_list(b, c[i].titles, c[i].ntitles, false);
 		if (c[i].within) {
 			sb_puts(b, ", within: ");
 			out_text_clean(b, c[i].within, strlen(c[i].within));
 		}
 		if (c[i].levels) {
 			sb_puts(b, ", levels: ");
-			put_list(b, c[i].levels, c[i].nlevels);
+			put_list(b, c[i].levels, c[i].nlevels, false);
 		}
 		if (c[i].holder.given) {
 			sb_puts(b, ", holder: ");

@@ -19,6 +19,12 @@
 set -u
 plancheck=$1
 case_dir=${2%/}
+# the program runs from the scratch folder: make both paths absolute
+case $plancheck in
+*/*) plancheck=$(cd "$(dirname "$plancheck")" && pwd)/$(basename "$plancheck") ;;
+*) plancheck=$(command -v "$plancheck") ;;
+esac
+case_dir=$(cd "$case_dir" && pwd)
 name=$(basename "$case_dir")
 
 work=$(mktemp -d)

@@ -62,14 +62,14 @@ static int teardown(void **state)
 	return 0;
 }
 
-static pc_finding *add_finding(fixture *fx, const char *rule, pc_severity sev,
+static pc_finding *add_finding(fixture *fx, const char *rule_id, pc_severity sev,
 			       const char *message, const char *file,
 			       unsigned line, unsigned column)
 {
 	pc_finding *f = &fx->findings[fx->report.nfindings++];
 
 	memset(f, 0, sizeof *f);
-	f->rule = rule;
+	f->rule = rule_id;
 	f->severity = sev;
 	f->message = message;
 	f->basis = "";
