@@ -24,7 +24,6 @@
 
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define IDENT_MAX 128
@@ -1826,53 +1825,28 @@ fail:
 	return PC_ENOMEM;
 }
 
-static int by_position(const void *pa, const void *pb)
+static bool before(const pc_error *a, const pc_error *b)
 {
-	const pc_error *a = pa, *b = pb;
-
-	if (a->line != b->line)
-		return a->line < b->line ? -1 : 1;
-	if (a->column != b->column)
-		return a->column < b->column ? -1 : 1;
-	return 0;
+	return a->line < b->line || (a->line == b->line && a->column < b->column);
 }
 
 /* Sort problems by position, keeping the order of problems at one
- * position (a stable sort: insertion into runs found by qsort would need
- * an index, so this is a merge sort on a copy). */
+ * position. Insertion sort: stable, needs no memory, and problems come
+ * nearly in order already (only a mapping's "missing key" comes after
+ * what was found inside it). */
 static void sort_errors(pc_errors *e)
 {
-	pc_error *tmp;
-	size_t width, i;
+	size_t i, j;
 
-	if (!e || e->count < 2)
+	if (!e)
 		return;
-	tmp = pc_malloc(e->count * sizeof *tmp);
-	if (!tmp)
-		return;  /* unsorted is still correct */
-	for (width = 1; width < e->count; width *= 2) {
-		for (i = 0; i < e->count; i += 2 * width) {
-			size_t lo = i, mid = i + width, hi = i + 2 * width;
-			size_t a, b, o = lo;
+	for (i = 1; i < e->count; i++) {
+		pc_error it = e->items[i];
 
-			if (mid > e->count)
-				mid = e->count;
-			if (hi > e->count)
-				hi = e->count;
-			a = lo;
-			b = mid;
-			while (a < mid && b < hi)
-				tmp[o++] = by_position(&e->items[b],
-						       &e->items[a]) < 0
-					   ? e->items[b++] : e->items[a++];
-			while (a < mid)
-				tmp[o++] = e->items[a++];
-			while (b < hi)
-				tmp[o++] = e->items[b++];
-		}
-		memcpy(e->items, tmp, e->count * sizeof *tmp);
+		for (j = i; j > 0 && before(&it, &e->items[j - 1]); j--)
+			e->items[j] = e->items[j - 1];
+		e->items[j] = it;
 	}
-	pc_free(tmp);
 }
 
 static int load_pack(pc_ruleset *set, const char *path, const char *name,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "plancheck.h"
+#include "alloc.h"
 #include "rules.h"
 #include "regex.h"
 
@@ -835,7 +836,7 @@ static void test_out_of_memory(void **state)
 {
 	size_t len;
 	char *text = slurp(DATA "all-kinds.yaml", &len);
-	unsigned long n;
+	unsigned long n, pending;
 	int rc = PC_ENOMEM;
 
 	(void)state;
@@ -854,15 +855,65 @@ static void test_out_of_memory(void **state)
 		}
 		rc = pc_ruleset_load_string(set, "mem.yaml", text, len, NULL,
 					    &errs);
+		pending = pc_fault_pending();
 		pc_fault_inject(0);
-		if (rc == PC_ENOMEM)
+		if (rc == PC_ENOMEM) {
 			assert_int_equal(pc_ruleset_count(set), 0);
-		else
+			assert_int_equal(pc_ruleset_find(set, "task-name"), -1);
+			/* Said so, when there was memory to say it. */
+			if (errs)
+				assert_string_equal(pc_errors_get(errs, 0)
+						    ->message, "out of memory");
+		} else {
 			assert_int_equal(rc, 0);
+			/* Success only when the failure never came: a
+			 * failed allocation is never swallowed. */
+			assert_true(pending > 0);
+			check_all_kinds(set, "mem.yaml");
+		}
 		pc_errors_free(errs);
 		pc_ruleset_free(set);
 	}
 	assert_int_equal(rc, 0);
+	free(text);
+}
+
+/* The same on the error path: a run that ends with the pack's problems
+ * has them all, or ends with out of memory. */
+static void test_out_of_memory_on_errors(void **state)
+{
+	size_t len;
+	char *text = slurp(DATA "several-problems.yaml", &len);
+	unsigned long n, pending;
+	int rc = PC_ENOMEM;
+
+	(void)state;
+	if (pc_fault_inject(0) < 0) {
+		free(text);
+		skip();
+	}
+	for (n = 1; rc == PC_ENOMEM && n < 100000; n++) {
+		pc_ruleset *set = NULL;
+		pc_errors *errs = NULL;
+
+		assert_int_equal(pc_ruleset_new(&set), 0);
+		pc_fault_inject(n);
+		rc = pc_ruleset_load_string(set, "mem.yaml", text, len, NULL,
+					    &errs);
+		pending = pc_fault_pending();
+		pc_fault_inject(0);
+		if (rc != PC_ENOMEM) {
+			assert_int_equal(rc, PC_EINVALID);
+			assert_true(pending > 0);
+			assert_int_equal(pc_errors_count(errs), 9);
+			expect_error(errs, "unknown placeholder {unit.nam}",
+				     17, 29);
+		}
+		assert_int_equal(pc_ruleset_count(set), 0);
+		pc_errors_free(errs);
+		pc_ruleset_free(set);
+	}
+	assert_int_equal(rc, PC_EINVALID);
 	free(text);
 }
 
@@ -885,6 +936,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_aliases_and_merge_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_null_and_usage, setup, teardown),
 		cmocka_unit_test(test_out_of_memory),
+		cmocka_unit_test(test_out_of_memory_on_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
