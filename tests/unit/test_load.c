@@ -282,46 +282,6 @@ static void valid_plan_from_string(void **state)
 	free(text);
 }
 
-/* Every allocation of a load fails in turn: each run fails cleanly with
- * PC_ENOMEM or succeeds with the very same model. */
-static void allocation_failures(void **state)
-{
-	size_t len;
-	char *text = slurp(DATA "valid.yaml", &len);
-	unsigned long n;
-
-	(void)state;
-	if (pc_fault_inject(0) < 0) {
-		free(text);
-		skip();
-	}
-	for (n = 1;; n++) {
-		pc_plan *plan = NULL;
-		pc_errors *errors = NULL;
-		bool hit;
-		int rc;
-
-		pc_fault_inject(n);
-		rc = pc_plan_load_string("plans/valid.yaml", text, len, NULL,
-					 &plan, &errors);
-		hit = pc_fault_pending() == 0;
-		pc_fault_inject(0);
-		if (rc == 0) {
-			check_valid_model(plan);
-		} else {
-			assert_int_equal(rc, PC_ENOMEM);
-			assert_null(plan);
-		}
-		pc_plan_free(plan);
-		pc_errors_free(errors);
-		if (!hit)
-			break;
-	}
-	if (n <= 30)
-		fail_msg("the load made only %lu allocations", n);
-	free(text);
-}
-
 /* ---- invalid plans: one finding each ------------------------------------------- */
 
 typedef struct bad_case {
@@ -617,23 +577,24 @@ static void invalid_snippets(void **state)
 }
 
 /* Several problems in one file: every one is reported, in one run. */
-static void every_problem_reported(void **state)
+static const char many_problems[] =
+	"plancheck: plan/1\n"
+	"plan: { id: 'bad id', name: P, as_of: 2019-13-01 }\n"
+	"titles: [{ id: t }, { id: t }]\n"
+	"people: [{ id: P1, nmae: x }]\n"
+	"units:\n"
+	"  - { id: A, level: x, parent: Z }\n"
+	"  - { id: B, level: x, parent: C }\n"
+	"  - { id: C, level: x, parent: B, status: gone }\n"
+	"  - { id: D, level: x, positions: [{ title: q, holders: [P1, P7] }] }\n"
+	"tasks:\n"
+	"  - { id: t1 }\n"
+	"  - { id: t2, due: 2019-01-01, applies_to: { name: { matches: '^[AB]' } } }\n";
+
+static void check_many_problems(const pc_plan *plan)
 {
-	pc_plan *plan;
 	size_t i, counts[PROB_BAD_REGEX + 1] = { 0 };
 
-	(void)state;
-	plan = load_text("many.yaml",
-		"plancheck: plan/1\n"
-		"plan: { id: 'bad id', name: P, as_of: 2019-13-01 }\n"
-		"titles: [{ id: t }, { id: t }]\n"
-		"people: [{ id: P1, nmae: x }]\n"
-		"units:\n"
-		"  - { id: A, level: x, parent: Z }\n"
-		"  - { id: B, level: x, parent: C }\n"
-		"  - { id: C, level: x, parent: B, status: gone }\n"
-		"  - { id: D, level: x, positions: [{ title: q, holders: [P1, P7] }] }\n"
-		"tasks: [{ id: t1 }]\n");
 	for (i = 0; i < plan->nfindings; i++) {
 		const char *rule = plan->findings[i].rule;
 		if (!strcmp(rule, "plan/bad-value"))
@@ -661,7 +622,65 @@ static void every_problem_reported(void **state)
 	/* The cycle was cut at B: the roots are A (its parent is unknown),
 	 * B and D; C hangs from B. */
 	assert_int_equal(plan->nroots, 3);
+	assert_int_equal(task_by_id(plan, "t2")->nowners, 2);
+}
+
+static void every_problem_reported(void **state)
+{
+	pc_plan *plan;
+
+	(void)state;
+	plan = load_text("many.yaml", many_problems);
+	check_many_problems(plan);
 	pc_plan_free(plan);
+}
+
+/* Every allocation of a load fails in turn: each run fails cleanly with
+ * PC_ENOMEM or succeeds with the very same model and findings. */
+static void fault_sweep(const char *name, const char *text, size_t len,
+			void (*check)(const pc_plan *plan))
+{
+	unsigned long n;
+
+	for (n = 1;; n++) {
+		pc_plan *plan = NULL;
+		pc_errors *errors = NULL;
+		bool hit;
+		int rc;
+
+		pc_fault_inject(n);
+		rc = pc_plan_load_string(name, text, len, NULL, &plan, &errors);
+		hit = pc_fault_pending() == 0;
+		pc_fault_inject(0);
+		if (rc == 0) {
+			check(plan);
+		} else {
+			assert_int_equal(rc, PC_ENOMEM);
+			assert_null(plan);
+		}
+		pc_plan_free(plan);
+		pc_errors_free(errors);
+		if (!hit)
+			break;
+	}
+	if (n <= 30)
+		fail_msg("the load made only %lu allocations", n);
+}
+
+static void allocation_failures(void **state)
+{
+	size_t len;
+	char *text = slurp(DATA "valid.yaml", &len);
+
+	(void)state;
+	if (pc_fault_inject(0) < 0) {
+		free(text);
+		skip();
+	}
+	fault_sweep("plans/valid.yaml", text, len, check_valid_model);
+	fault_sweep("many.yaml", many_problems, strlen(many_problems),
+		    check_many_problems);
+	free(text);
 }
 
 /* A duplicate unit is left out; units nested under it hang from the unit
