@@ -1639,8 +1639,8 @@ static int read_rules(loader *L, const yr_event *ev)
 		if (L->set->nrules + L->rules_seen ==
 		    (size_t)L->limits->max_rules + 1) {
 			report(L, PROB_BAD_VALUE, item.line, item.col,
-			       "more than %u rules in the rule set, the "
-			       "limit (this is rule %zu of the pack)",
+			       "more rules than the limit of %u in one rule "
+			       "set (this is rule %zu of the pack)",
 			       (unsigned)L->limits->max_rules, L->rules_seen);
 			L->limit_hit = true;
 		}

@@ -753,7 +753,7 @@ static void test_max_rules(void **state)
 						strlen(two), &lim, &errs),
 			 PC_ELIMIT);
 	assert_int_equal(pc_errors_count(errs), 1);
-	expect_error(errs, "more than 1 rules in the rule set", 7, 5);
+	expect_error(errs, "more rules than the limit of 1 in one rule set", 7, 5);
 	pc_errors_free(errs);
 	lim.max_rules = 2;
 	assert_int_equal(pc_ruleset_load_string(set, "rules.yaml", two,
@@ -762,7 +762,7 @@ static void test_max_rules(void **state)
 	assert_int_equal(pc_ruleset_load_string(set, "more.yaml", one,
 						strlen(one), &lim, &errs),
 			 PC_ELIMIT);
-	expect_error(errs, "more than 2 rules in the rule set", 4, 5);
+	expect_error(errs, "more rules than the limit of 2 in one rule set", 4, 5);
 	pc_errors_free(errs);
 	assert_int_equal(pc_ruleset_count(set), 2);
 }
