@@ -40,8 +40,16 @@
  *     mappings are plan/bad-type.
  *   - The keys of attrs and progress are data (attribute names, task ids),
  *     so an `x-` key there is kept, not ignored.
+ *   - A malformed identifier is reported and kept, so that references
+ *     to it still resolve.
  *   - `into` is only allowed on a merged unit; a progress entry gives
  *     either `done` or `percent`.
+ *   - Holders are resolved here once the whole file is read (people may
+ *     come after units): an unknown one is a plan/unknown-ref and a
+ *     second listing in one position a plan/duplicate-id, each at the
+ *     holder, and both are left out of position->holders. `slots` below
+ *     the number of holders written is a plan/bad-value at `slots`.
+ *     Everything else is resolved in resolve.c.
  *   - A task without applies_to applies to every unit that exists after
  *     the plan, as an empty selector does.
  *   - A unit that is both nested and names `parent:` keeps its nesting
@@ -82,15 +90,9 @@ typedef struct holder_ref {
 typedef struct pending_position {
 	unit *owner;
 	uint32_t k;             /* index in owner->positions */
-	size_t first;           /* its holders in loader.holder_refs */
-	uint32_t n;
+	uint32_t n;             /* holders as written, */
+	size_t first;           /* from here in loader.holder_refs */
 } pending_position;
-
-/* Where a position's holders sit while its list is read. */
-typedef struct ref_span {
-	size_t first;
-	uint32_t n;
-} ref_span;
 
 typedef struct loader {
 	pc_plan *plan;
@@ -103,7 +105,7 @@ typedef struct loader {
 	/* entities, in document order */
 	vec titles, people, units, tasks, waivers, rules;
 	/* scratch stacks for per-entity lists */
-	vec tags, attrs, positions, spans, progress;
+	vec tags, attrs, positions, progress;
 	vec holder_refs, pending;
 	uint32_t people_seen;
 } loader;
@@ -210,20 +212,8 @@ static void set_targets(loader *ld, size_t from, pc_target_type type,
 	}
 }
 
-static void report(loader *ld, prob_kind kind, uint32_t line, uint32_t col,
-		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void report(loader *ld, prob_kind kind, uint32_t line, uint32_t col,
-		   const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	prob_report(&ld->probs, kind, line, col, "%s", buf);
-}
+/* report(ld, kind, line, col, fmt, ...): a problem at a position. */
+#define report(ld, ...) prob_report(&(ld)->probs, __VA_ARGS__)
 
 static int fatal(loader *ld, int code, uint32_t line, uint32_t col,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -599,8 +589,6 @@ static int read_attrs(loader *ld, attrs *out)
 		yr_map_abort(ld->r, &m);
 		return rc;
 	}
-	/* A repeated attrs key is skipped by the reader; a list read twice
-	 * cannot happen. */
 	return vec_take(&ld->attrs, mark, sizeof(attr), &ld->plan->arena,
 			&out->items, &out->count);
 }
@@ -673,13 +661,12 @@ static int read_staff(loader *ld, unit *u)
 
 /* ---- positions ----------------------------------------------------------- */
 
-static int read_holders(loader *ld, ref_span *span)
+/* Holder ids go to ld->holder_refs; *n counts them. */
+static int read_holders(loader *ld, uint32_t *n)
 {
 	yr_event ev;
 	int rc = next_list(ld, &ev, "a list of person ids");
 
-	span->first = ld->holder_refs.n;
-	span->n = 0;
 	if (rc <= 0)
 		return rc;
 	for (;;) {
@@ -699,7 +686,7 @@ static int read_holders(loader *ld, ref_span *span)
 			return PC_ENOMEM;
 		h->line = ev.line;
 		h->col = ev.col;
-		span->n++;
+		(*n)++;
 	}
 }
 
@@ -707,11 +694,18 @@ static const char *const position_keys[] = {
 	"title", "holders", "slots", "baseline", NULL
 };
 
+/* The list of positions being read: the unit, and where its positions
+ * start on ld->positions. */
+typedef struct position_list {
+	unit *owner;
+	size_t mark;
+} position_list;
+
 static int parse_position(loader *ld, const yr_event *first, void *arg)
 {
-	unit *u = arg;
+	const position_list *list = arg;
 	position p, *slot;
-	ref_span span = { ld->holder_refs.n, 0 }, *sp;
+	pending_position pend, *pp;
 	bool has_slots = false, has_baseline = false;
 	uint32_t slots_line = 0, slots_col = 0;
 	int64_t slots = 0, baseline = 0;
@@ -722,7 +716,11 @@ static int parse_position(loader *ld, const yr_event *first, void *arg)
 	if (first->type != YR_MAP_START)
 		return bad_type(ld, first, "a position (a mapping)");
 	memset(&p, 0, sizeof p);
-	p.unit = u;
+	p.unit = list->owner;
+	pend.owner = list->owner;
+	pend.k = (uint32_t)(ld->positions.n - list->mark);
+	pend.n = 0;
+	pend.first = ld->holder_refs.n;
 	p.where = here(ld, first->line, first->col);
 	yr_map_begin(ld->r, &m, first);
 	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
@@ -731,7 +729,7 @@ static int parse_position(loader *ld, const yr_event *first, void *arg)
 			rc = read_text(ld, &p.title_id, &ev, "a title id");
 			break;
 		case 1:
-			rc = read_holders(ld, &span);
+			rc = read_holders(ld, &pend.n);
 			break;
 		case 2:
 			rc = read_count(ld, &slots, &ev);
@@ -756,45 +754,30 @@ static int parse_position(loader *ld, const yr_event *first, void *arg)
 		return rc;
 	if (!p.title_id)
 		missing_key(ld, &m, "title", "a position");
-	if (has_slots && (uint64_t)slots < span.n)
+	if (has_slots && (uint64_t)slots < pend.n)
 		report(ld, PROB_BAD_VALUE, slots_line, slots_col,
 		       "slots is %" PRId64 " but %u holders are listed; raise "
-		       "slots or remove a holder", slots, (unsigned)span.n);
-	p.slots = has_slots ? (uint32_t)slots : span.n;
+		       "slots or remove a holder", slots, (unsigned)pend.n);
+	p.slots = has_slots ? (uint32_t)slots : pend.n;
 	p.baseline = has_baseline ? (uint32_t)baseline : p.slots;
 	if (!(slot = vec_push(&ld->positions, sizeof *slot)) ||
-	    !(sp = vec_push(&ld->spans, sizeof *sp)))
+	    (pend.n && !(pp = vec_push(&ld->pending, sizeof *pp))))
 		return PC_ENOMEM;
 	*slot = p;
-	*sp = span;
+	if (pend.n)
+		*pp = pend;
 	return 0;
 }
 
 static int read_positions(loader *ld, unit *u)
 {
-	size_t mark = ld->positions.n;
-	uint32_t k, n;
-	int rc = each(ld, "a list of positions", parse_position, u);
+	position_list list = { u, ld->positions.n };
+	int rc = each(ld, "a list of positions", parse_position, &list);
 
 	if (rc < 0)
 		return rc;
-	if ((rc = vec_take(&ld->positions, mark, sizeof(position),
-			   &ld->plan->arena, &u->positions, &n)) < 0)
-		return rc;
-	u->npositions = n;
-	for (k = 0; k < n; k++) {
-		const ref_span *sp = (ref_span *)ld->spans.items + mark + k;
-		pending_position *pp = vec_push(&ld->pending, sizeof *pp);
-
-		if (!pp)
-			return PC_ENOMEM;
-		pp->owner = u;
-		pp->k = k;
-		pp->first = sp->first;
-		pp->n = sp->n;
-	}
-	ld->spans.n = mark;
-	return 0;
+	return vec_take(&ld->positions, list.mark, sizeof(position),
+			&ld->plan->arena, &u->positions, &u->npositions);
 }
 
 /* ---- progress ------------------------------------------------------------ */
@@ -1085,8 +1068,6 @@ static int resolve_holders(loader *ld)
 		const char *unit_id = pp->owner->id ? pp->owner->id : "";
 		uint32_t j, n = 0;
 
-		if (!pp->n)
-			continue;
 		p->holders = arena_alloc(&plan->arena,
 					 pp->n * sizeof *p->holders);
 		p->holder_where = arena_alloc(&plan->arena,
@@ -1661,7 +1642,7 @@ static void loader_free(loader *ld)
 {
 	vec *all[] = {
 		&ld->titles, &ld->people, &ld->units, &ld->tasks, &ld->waivers,
-		&ld->rules, &ld->tags, &ld->attrs, &ld->positions, &ld->spans,
+		&ld->rules, &ld->tags, &ld->attrs, &ld->positions,
 		&ld->progress, &ld->holder_refs, &ld->pending
 	};
 	size_t i;
