@@ -363,6 +363,7 @@ static const char CSS[] =
 	"th,td{border:1px solid #d3d6d9;padding:3px 7px;text-align:left;"
 	"vertical-align:top}\n"
 	"thead th{background:#eef0f2}\n"
+	"table.figures,table.summary{width:auto;min-width:55%}\n"
 	"td.num,th.num{text-align:right;white-space:nowrap;"
 	"font-variant-numeric:tabular-nums}\n"
 	"td.nowrap,th.nowrap{white-space:nowrap}\n"
@@ -440,12 +441,13 @@ static void write_head(ctx *c)
 	fields_close(d);
 	if (HTML(d)) {
 		sb_puts(d->b, "<nav aria-label=\"Contents\"><ul>"
-			"<li><a href=\"#rules\">Rules</a></li>"
+			"<li><a href=\"#packs\">Rule packs</a></li>"
 			"<li><a href=\"#summary\">Summary</a></li>"
-			"<li><a href=\"#figures\">Figures</a></li>"
 			"<li><a href=\"#progress\">Progress</a></li>"
+			"<li><a href=\"#figures\">Figures</a></li>"
 			"<li><a href=\"#findings\">Findings</a></li>"
 			"<li><a href=\"#waivers\">Waivers</a></li>"
+			"<li><a href=\"#rules\">Rules checked</a></li>"
 			"</ul></nav>\n</header>\n<main>\n");
 	}
 }
@@ -462,25 +464,21 @@ static const char *state_name(int state)
 	}
 }
 
-static void write_rules(ctx *c)
+static void write_packs(ctx *c)
 {
 	static const char *const pack_head[] = {"Pack", "Name", "File", "Rules",
 						"Legal bases"};
-	static const char *const rule_head[] = {"Rule", "Kind", "Severity",
-						"State", "Findings", "Waived",
-						"Legal basis"};
 	doc *d = &c->d;
 	const pc_ruleset *set = c->rules;
-	size_t i, j, nf = pc_report_finding_count(c->rep);
-	size_t *found = NULL, *waived = NULL;
+	size_t i, j;
 
-	heading(d, 2, "rules", "Rule packs and rules");
+	heading(d, 2, "packs", "Rule packs");
 	if (!set || set->npacks == 0) {
 		para(d, NULL, "No rule pack was loaded: only the plan's "
 		     "structure was checked.");
 		return;
 	}
-	table_open(d, "packs", 5, pack_head, "lllrl");
+	table_open(d, "packs", 5, pack_head, "dllrl");
 	for (i = 0; i < set->npacks; i++) {
 		const rule_pack *pk = set->packs[i];
 		strbuf bases;
@@ -545,9 +543,25 @@ static void write_rules(ctx *c)
 		strtab_free(&seen_keys);
 	}
 	table_close(d);
+}
 
-	/* Every rule with what became of it, so that a rule that found
-	 * nothing is visibly one that ran. */
+/* Every rule with what became of it, so that a rule that found nothing is
+ * visibly one that ran. */
+static void write_rule_list(ctx *c)
+{
+	static const char *const rule_head[] = {"Rule", "Kind", "Severity",
+						"State", "Findings", "Waived",
+						"Legal basis"};
+	doc *d = &c->d;
+	const pc_ruleset *set = c->rules;
+	size_t i, nf = pc_report_finding_count(c->rep);
+	size_t *found = NULL, *waived = NULL;
+
+	heading(d, 2, "rules", "Rules checked");
+	if (!set || set->nrules == 0) {
+		para(d, NULL, "No rule was loaded.");
+		return;
+	}
 	found = pc_calloc(set->nrules + 1, sizeof *found);
 	waived = pc_calloc(set->nrules + 1, sizeof *waived);
 	if (!found || !waived) {
@@ -565,7 +579,6 @@ static void write_rules(ctx *c)
 		else
 			found[k]++;
 	}
-	heading(d, 3, NULL, "Rules");
 	table_open(d, "rules", 7, rule_head, "llllrrl");
 	for (i = 0; i < set->nrules; i++) {
 		const rule *r = set->rules[i];
@@ -672,6 +685,10 @@ static void write_figures(ctx *c)
 	     "it (active, new).");
 
 	heading(d, 3, NULL, "Units per level");
+	if (!st->nunits) {
+		para(d, NULL, "The plan has no units.");
+		goto leaders;
+	}
 	table_open(d, "figures", 4, units_head, "lrrr");
 	for (i = 0; i < st->nunits; i++) {
 		const stats_units *u = &st->units[i];
@@ -684,6 +701,7 @@ static void write_figures(ctx *c)
 	}
 	table_close(d);
 
+leaders:
 	heading(d, 3, NULL, "Heads and deputies per level");
 	if (!st->nleaders) {
 		para(d, NULL, "No title of the plan has a leadership (head or "
@@ -906,16 +924,27 @@ static void progress_free(progress_table *pt)
 	pc_free(pt->tasks);
 }
 
-/* Worst first: most overdue, then most behind, then most open, then
- * document order. */
+/* Worst first, as the bars show it: the larger share of overdue tasks,
+ * then of behind, then of open ones; then more tasks; then document
+ * order. Shares are compared by cross-multiplying, in integers. */
 static int cmp_unit_rows(const void *a, const void *b)
 {
 	const unit_row *x = a, *y = b;
+	int64_t tx = 0, ty = 0;
 	int s;
 
-	for (s = P_OVERDUE; s >= P_OPEN; s--)
-		if (x->n[s] != y->n[s])
-			return x->n[s] > y->n[s] ? -1 : 1;
+	for (s = 0; s < P_COUNT; s++) {
+		tx += x->n[s];
+		ty += y->n[s];
+	}
+	for (s = P_OVERDUE; s >= P_OPEN; s--) {
+		int64_t l = x->n[s] * ty, r = y->n[s] * tx;
+
+		if (l != r)
+			return l > r ? -1 : 1;
+	}
+	if (tx != ty)
+		return tx > ty ? -1 : 1;
 	return (x->u->index > y->u->index) - (x->u->index < y->u->index);
 }
 
@@ -1341,8 +1370,10 @@ static void write_group(ctx *c, const finding_ref *refs, size_t n)
 				    pc_rule_kind_name(r->kind),
 				    pc_severity_name(r->severity),
 				    r->pack ? r->pack->id : ""));
+	else if (strncmp(id, "rules/", 6) == 0)
+		put_text(d, "; a check of the rule packs against this plan");
 	else
-		put_text(d, "; found by the loader (plan structure)");
+		put_text(d, "; a check of the plan's own structure and waivers");
 	put_text(d, ".");
 	para_close(d);
 	if ((!basis || !basis[0]) && r)
@@ -1431,20 +1462,23 @@ static void write_findings(ctx *c)
 	}
 	qsort(refs, n, sizeof *refs, cmp_by_rule);
 	for (start = 0; start < n; start = i) {
-		int sev = 0;
+		int sev;
 		size_t k;
 
+		/* a rule whose findings are all waived goes last */
+		sev = -1;
 		for (i = start; i < n && strcmp(refs[i].f->rule,
 						 refs[start].f->rule) == 0; i++)
-			if ((int)refs[i].f->severity > sev)
+			if (!refs[i].f->waived && (int)refs[i].f->severity > sev)
 				sev = (int)refs[i].f->severity;
 		for (k = start; k < i; k++)
 			refs[k].group_sev = sev;
 	}
 	qsort(refs, n, sizeof *refs, cmp_by_group);
 	para(d, "note", "Rules are listed errors first, then warnings, then "
-	     "info; findings within a rule in file order. Waived findings "
-	     "stay listed with their waiver and do not count in the summary.");
+	     "info, and last the rules whose findings are all waived; findings "
+	     "within a rule in file order. Waived findings stay listed with "
+	     "their waiver and do not count in the summary.");
 	for (start = 0; start < n; start = i) {
 		for (i = start; i < n && strcmp(refs[i].f->rule,
 						 refs[start].f->rule) == 0; i++)
@@ -1577,12 +1611,13 @@ int pc_report_write(FILE *out, const pc_report *rep, const pc_stats *stats,
 	       aprintf(&c, "plancheck %s", pc_version());
 
 	write_head(&c);
-	write_rules(&c);
+	write_packs(&c);
 	write_summary(&c);
-	write_figures(&c);
 	write_progress(&c);
+	write_figures(&c);
 	write_findings(&c);
 	write_waivers(&c);
+	write_rule_list(&c);
 	write_tail(&c);
 
 	rc = c.nomem || b.failed ? PC_ENOMEM : sb_write(&b, out);
