@@ -243,7 +243,9 @@ int ci_rules_build(ci_rules *cat, const pc_report *const *reports,
 	if (cat_dedupe(cat) < 0)
 		goto fail;
 	nextra = cat->count - nset;
-	qsort(cat->rules + nset, nextra, sizeof *cat->rules, cmp_rule_id);
+	if (nextra)
+		qsort(cat->rules + nset, nextra, sizeof *cat->rules,
+		      cmp_rule_id);
 	for (i = 0; i < cat->count; i++)
 		cat->rules[i].order = i;
 

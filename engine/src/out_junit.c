@@ -171,8 +171,10 @@ static bool fails(const pc_finding *f)
 static void put_case(strbuf *b, const pc_report *rep, const suite *s,
 		     const ci_rule *r, strbuf *tmp)
 {
-	const pc_finding *const *fs = s->by_rule + s->start[r->order];
 	size_t n = s->start[r->order + 1] - s->start[r->order], i;
+	/* by_rule is NULL when the report has no findings */
+	const pc_finding *const *fs = n ? s->by_rule + s->start[r->order]
+					: NULL;
 	size_t failing = 0, notes = 0;
 	pc_severity worst = PC_SEV_WARNING;
 	int state = rule_state(rep, r);

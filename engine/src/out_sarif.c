@@ -307,9 +307,10 @@ static int cmp_print_order(const void *pa, const void *pb)
 	return a->order < b->order ? -1 : a->order > b->order;
 }
 
-/* Hash each finding's identity - rule, file relative to the root, target
- * type and id, each followed by a NUL - and number findings that share
- * one in output order, the way GitHub numbers equal line hashes. */
+/* Hash each finding's identity - rule, file relative to the root, plan
+ * file, target type and id, each followed by a NUL - and number findings
+ * that share one in output order, the way GitHub numbers equal line
+ * hashes. */
 static int fingerprints(sarif *s, const pc_report *const *reports,
 			size_t count, print **out)
 {
@@ -326,6 +327,7 @@ static int fingerprints(sarif *s, const pc_report *const *reports,
 		return PC_ENOMEM;
 	for (i = 0; i < count; i++) {
 		size_t m = pc_report_finding_count(reports[i]);
+		const char *plan_file = pc_plan_file(pc_report_plan(reports[i]));
 
 		for (j = 0; j < m; j++, k++) {
 			const pc_finding *f = pc_report_finding(reports[i], j);
@@ -337,6 +339,11 @@ static int fingerprints(sarif *s, const pc_report *const *reports,
 			ci_reset(&s->tmp);
 			ci_path_relative(&s->paths, &s->tmp, f->location.file);
 			h = fnv1a(h, rule, strlen(rule) + 1);
+			h = fnv1a(h, ci_text(&s->tmp), s->tmp.len + 1);
+			/* the plan too: one rule pack's finding (rules/...)
+			 * is a different result for each plan checked */
+			ci_reset(&s->tmp);
+			ci_path_relative(&s->paths, &s->tmp, plan_file);
 			h = fnv1a(h, ci_text(&s->tmp), s->tmp.len + 1);
 			h = fnv1a(h, type, strlen(type) + 1);
 			h = fnv1a(h, target, strlen(target) + 1);

@@ -560,6 +560,59 @@ static void test_byte_identical_reruns(void **state)
 	fx_free(&b);
 }
 
+/* A plan without rules or findings: every format still writes a whole,
+ * well-formed document. */
+static void test_empty_run(void **state)
+{
+	static const char empty[] = "plancheck: plan/1\n"
+		"plan: { id: empty, name: Empty, as_of: 2020-01-01 }\n"
+		"units: []\n";
+	const pc_report *reps[1];
+	pc_plan *plan = NULL;
+	pc_ruleset *rules = NULL;
+	pc_report *rep = NULL;
+	char *out;
+	int rc;
+
+	(void)state;
+	assert_int_equal(pc_plan_load_string("empty.yaml", empty,
+					     strlen(empty), NULL, &plan,
+					     NULL), 0);
+	assert_int_equal(pc_ruleset_new(&rules), 0);
+	assert_int_equal(pc_check(plan, rules, NULL, &rep, NULL), 0);
+	assert_int_equal(pc_report_finding_count(rep), 0);
+	reps[0] = rep;
+
+	out = render_n(PC_FORMAT_SARIF, reps, 1, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_contains(out, "\"rules\": []");
+	assert_contains(out, "\"results\": []");
+	free(out);
+	out = render_n(PC_FORMAT_JUNIT, reps, 1, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_contains(out, "failures=\"0\" errors=\"0\" skipped=\"0\"");
+	assert_contains(out, "name=\"plan/unknown-key\"/>");
+	free(out);
+	out = render_n(PC_FORMAT_GITHUB, reps, 1, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "");
+	free(out);
+	out = render_n(PC_FORMAT_CSV, reps, 1, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "file,line,column,severity,rule,target_type,"
+			    "target_id,message,basis,waived\r\n");
+	free(out);
+	/* and no plans at all */
+	out = render_n(PC_FORMAT_JUNIT, NULL, 0, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_contains(out, "<testsuites name=\"plancheck\" tests=\"0\"");
+	free(out);
+
+	pc_report_free(rep);
+	pc_ruleset_free(rules);
+	pc_plan_free(plan);
+}
+
 /* Every allocation a writer makes may fail: the writer then reports
  * PC_ENOMEM and frees what it took (the sanitizer build checks leaks). */
 static void test_out_of_memory(void **state)
@@ -649,6 +702,7 @@ int main(void)
 		cmocka_unit_test(test_sarif_suppressions_and_rules),
 		cmocka_unit_test(test_sarif_uris_and_regions),
 		cmocka_unit_test(test_byte_identical_reruns),
+		cmocka_unit_test(test_empty_run),
 		cmocka_unit_test(test_out_of_memory),
 		cmocka_unit_test(test_uri_encode_and_utf8),
 		cmocka_unit_test(test_relative_paths),
