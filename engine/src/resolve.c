@@ -8,7 +8,17 @@
  *
  * Problems go to the problem sink given to plan_resolve; the plan loader's
  * sink appends them to plan->findings, and report_on() then names the
- * finding's target. */
+ * finding's target.
+ *
+ * Choices:
+ *   - An unknown parent or into is reported at the unit's mapping (the
+ *     model keeps no position for those keys); the unit becomes a root,
+ *     or merges into nothing.
+ *   - A parent chain that loops is reported once, at the loop's first
+ *     unit in document order, and cut there: that unit becomes a root.
+ *   - A regular expression of a task's applies_to that hits its match
+ *     limit is reported once per task (plan/bad-value) and the units it
+ *     could not judge do not owe the task. */
 #include "model.h"
 #include "alloc.h"
 #include "problems.h"
