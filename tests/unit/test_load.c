@@ -760,6 +760,41 @@ static void deep_chain(void **state)
 	free(text);
 }
 
+/* A task whose applies_to cannot be judged: one finding for the task,
+ * and the units it could not judge do not owe it. */
+static void applies_to_match_limit(void **state)
+{
+	static const char text[] = HEAD
+		"units:\n"
+		"  - { id: A, level: x, name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa! }\n"
+		"  - { id: B, level: x, name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa! }\n"
+		"  - { id: C, level: x, name: aa }\n"
+		"tasks:\n"
+		"  - id: t\n"
+		"    due: 2019-01-01\n"
+		"    applies_to: { name: { matches: '^(a|aa)+$' } }\n";
+	pc_limits lim;
+	pc_plan *plan = NULL;
+	pc_errors *errors = NULL;
+	task *t;
+
+	(void)state;
+	pc_limits_default(&lim);
+	lim.regex_match_limit = 10000;
+	assert_int_equal(pc_plan_load_string("slow.yaml", text, strlen(text),
+					     &lim, &plan, &errors), 0);
+	assert_int_equal(plan->nfindings, 1);
+	assert_string_equal(plan->findings[0].rule, "plan/bad-value");
+	assert_contains(plan->findings[0].message, "match limit on unit 'A'");
+	assert_int_equal(plan->findings[0].where.line, 10);
+	assert_int_equal(plan->findings[0].where.col, 17);
+	assert_int_equal(plan->findings[0].target_type, PC_TARGET_TASK);
+	t = task_by_id(plan, "t");
+	assert_int_equal(t->nowners, 1);
+	assert_string_equal(t->owners[0]->id, "C");
+	pc_plan_free(plan);
+}
+
 /* ---- fatal cases --------------------------------------------------------------- */
 
 typedef struct fatal_case {
@@ -892,6 +927,7 @@ int main(void)
 		cmocka_unit_test(every_problem_reported),
 		cmocka_unit_test(duplicate_unit_children),
 		cmocka_unit_test(deep_chain),
+		cmocka_unit_test(applies_to_match_limit),
 		cmocka_unit_test(fatal_errors),
 		cmocka_unit_test(limits),
 		cmocka_unit_test(accessors_accept_null),
