@@ -10,6 +10,7 @@
 #include "strbuf.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +155,10 @@ int main(int argc, char **argv)
 	const struct command *cmd;
 	int status;
 
+	/* A reader that goes away (plancheck check ... | head) makes a write
+	 * fail with EPIPE, reported as any write error (exit 2), instead of
+	 * killing the process with a status cli.md does not allow. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
 		main_usage(stderr);
 		return EXIT_TROUBLE;

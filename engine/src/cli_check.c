@@ -259,6 +259,11 @@ static int parse_args(check_args *a, int argc, char **argv)
 		case CLI_ERROR:
 			return EXIT_TROUBLE;
 		case CLI_POSITIONAL:
+			if (!*arg) {
+				cli_usage_error("check", usage_line,
+						"a PLAN name is empty");
+				return EXIT_TROUBLE;
+			}
 			if (push_str(&a->plans, &a->nplans, &a->plans_cap,
 				     arg) < 0)
 				goto nomem;
@@ -267,6 +272,11 @@ static int parse_args(check_args *a, int argc, char **argv)
 			help();
 			return -1;
 		case OPT_RULES:
+			if (!*arg) {
+				cli_usage_error("check", usage_line,
+						"--rules needs a file name");
+				return EXIT_TROUBLE;
+			}
 			if (push_str(&a->rule_files, &a->nrule_files,
 				     &a->rule_files_cap, arg) < 0)
 				goto nomem;
@@ -441,9 +451,9 @@ static void print_hints(unsigned hints)
 		      "nothing was checked\n", stderr);
 	if (hints & HINT_LIMIT)
 		fputs("hint: an input exceeds one of plancheck's limits (see "
-		      "the message); for a\n"
-		      "      legitimately large file raise --max-file-size\n",
-		      stderr);
+		      "the message); nothing\n"
+		      "      was checked. Only the file size limit can be "
+		      "raised (--max-file-size)\n", stderr);
 	if (hints & HINT_RULES)
 		fputs("hint: fix the rule file at the positions shown; "
 		      "'plancheck rules -r FILE list'\n"

@@ -36,6 +36,7 @@ typedef struct src_cache {
 	src_file *files;
 	size_t count, cap;
 	size_t last;          /* findings come sorted by file: try it first */
+	int status;           /* PC_ENOMEM once an allocation failed */
 } src_cache;
 
 static void src_cache_free(src_cache *c)
@@ -50,15 +51,16 @@ static void src_cache_free(src_cache *c)
 	memset(c, 0, sizeof *c);
 }
 
-/* Read a regular file whole; 0 or -1. Other kinds of file (a FIFO could
- * block, a device could be endless) are not read. */
+/* Read a regular file whole: 0, 1 when it cannot be read (no excerpts
+ * then), or PC_ENOMEM. Other kinds of file (a FIFO could block, a device
+ * could be endless) are not read. */
 static int read_whole(const char *path, char **out, size_t *len)
 {
 	struct stat st;
 	FILE *f = NULL;
 	char *data = NULL;
 	size_t cap = 0, n = 0, got;
-	int rc = -1;
+	int rc = 1;
 
 	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 		goto out;
@@ -66,8 +68,10 @@ static int read_whole(const char *path, char **out, size_t *len)
 	if (!f)
 		goto out;
 	for (;;) {
-		if (pc_grow(&data, &cap, n + 65536 + 1, 1) < 0)
+		if (pc_grow(&data, &cap, n + 65536 + 1, 1) < 0) {
+			rc = PC_ENOMEM;
 			goto out;
+		}
 		got = fread(data + n, 1, cap - n - 1, f);
 		n += got;
 		if (got == 0)
@@ -104,11 +108,12 @@ static int index_lines(src_file *sf)
 }
 
 /* The cached file called name, read on first use; NULL when out of memory
- * (the caller then prints no excerpt). */
+ * (c->status says so; the caller prints no excerpt). */
 static src_file *src_get(src_cache *c, const char *name)
 {
 	src_file *sf;
 	size_t i;
+	int rc;
 
 	if (c->count && (c->files[c->last].name == name ||
 			 strcmp(c->files[c->last].name, name) == 0))
@@ -119,12 +124,20 @@ static src_file *src_get(src_cache *c, const char *name)
 			return &c->files[i];
 		}
 	}
-	if (pc_grow(&c->files, &c->cap, c->count + 1, sizeof *c->files) < 0)
+	if (pc_grow(&c->files, &c->cap, c->count + 1, sizeof *c->files) < 0) {
+		c->status = PC_ENOMEM;
 		return NULL;
+	}
 	sf = &c->files[c->count];
 	memset(sf, 0, sizeof *sf);
 	sf->name = name;
-	if (read_whole(name, &sf->text, &sf->len) == 0 && index_lines(sf) < 0) {
+	rc = read_whole(name, &sf->text, &sf->len);
+	if (rc == 0 && index_lines(sf) < 0)
+		rc = PC_ENOMEM;
+	if (rc == PC_ENOMEM) {
+		/* an excerpt left out for want of memory would be output
+		 * that silently differs: fail the write instead */
+		c->status = PC_ENOMEM;
 		pc_free(sf->text);
 		sf->text = NULL;
 	}
@@ -356,6 +369,7 @@ int out_text_write(FILE *out, const pc_report *const *reports, size_t count,
 	src_cache cache;
 	pc_summary total, one;
 	size_t r, i, nfindings = 0, nlagging = 0;
+	int rc;
 
 	out_stream_init(os, out);
 	memset(&cache, 0, sizeof cache);
@@ -381,7 +395,12 @@ int out_text_write(FILE *out, const pc_report *const *reports, size_t count,
 		total.waived += one.waived;
 		total.lagging_units += one.lagging_units;
 	}
+	rc = cache.status;
 	src_cache_free(&cache);
+	if (rc < 0) {
+		out_stream_finish(os);
+		return rc;
+	}
 	if (options->quiet)
 		return out_stream_finish(os);
 

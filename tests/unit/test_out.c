@@ -19,6 +19,7 @@
 #include "findings.h"
 #include "model.h"
 #include "output.h"
+#include "alloc.h"
 
 #define DATA TESTDATA_DIR "/out/"
 
@@ -516,6 +517,47 @@ static void output_larger_than_a_chunk(void **state)
 	free(text);
 }
 
+/* Every allocation of a text and a JSON write failed in turn: each run
+ * ends in PC_ENOMEM or in the very output of the run without faults,
+ * never in output silently missing a part (an excerpt, a line). */
+static void allocation_failures_are_reported(void **state)
+{
+	fixture *fx = *state;
+	static const pc_format formats[] = { PC_FORMAT_TEXT, PC_FORMAT_JSON };
+	char path[128], *want, *got;
+	unsigned long n;
+	size_t k;
+	int rc;
+
+	snprintf(path, sizeof path, "%s/src.yaml", fx->dir);
+	write_file(path, "a: 1\nb: 2\n");
+	add_finding(fx, "r1", PC_SEV_ERROR, "m", path, 2, 1);
+	if (pc_fault_inject(0) < 0)
+		skip();
+	for (k = 0; k < 2; k++) {
+		want = render(fx, formats[k], false, false, &rc);
+		assert_int_equal(rc, 0);
+		for (n = 1;; n++) {
+			pc_fault_inject(n);
+			got = render(fx, formats[k], false, false, &rc);
+			if (pc_fault_pending() > 0) {
+				/* the run made fewer than n allocations */
+				pc_fault_inject(0);
+				assert_int_equal(rc, 0);
+				free(got);
+				break;
+			}
+			if (rc == 0)
+				assert_string_equal(got, want);
+			else
+				assert_int_equal(rc, PC_ENOMEM);
+			free(got);
+		}
+		assert_true(n > 1);
+		free(want);
+	}
+}
+
 /* ---- a real plan ---- */
 
 static void real_plan_excerpt_and_json(void **state)
@@ -609,6 +651,8 @@ int main(void)
 		cmocka_unit_test(format_table),
 		cmocka_unit_test_setup_teardown(output_larger_than_a_chunk, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(allocation_failures_are_reported,
+						setup, teardown),
 		cmocka_unit_test(real_plan_excerpt_and_json),
 	};
 
