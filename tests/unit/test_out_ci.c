@@ -692,6 +692,48 @@ static void test_relative_paths(void **state)
 	ci_paths_free(&paths);
 }
 
+/* Where a region ends: the node's text to the end of its line, less a
+ * comment and blanks; in a flow collection, the end of the node. */
+static void test_source_extents(void **state)
+{
+	static const char text[] =
+		"plan: { id: p, name: \"a # b, c\" }   # comment\r\n"
+		"units: [LA, \"Đức Hòa\", x]\n"
+		"  - id: LA-DUC-HOA   \n"
+		"    name: 'It''s # here'\n";
+	char path[] = "/tmp/plancheck-extent-XXXXXX";
+	ci_sources sources;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+	assert_int_equal(fclose(f), 0);
+
+	ci_sources_init(&sources);
+	/* the whole flow mapping, not the comment, not the CR */
+	assert_int_equal(ci_source_end_column(&sources, path, 1, 7), 34);
+	/* a quoted scalar inside it, with '#' and ',' in the quotes */
+	assert_int_equal(ci_source_end_column(&sources, path, 1, 22), 32);
+	/* flow sequence items, counted in characters */
+	assert_int_equal(ci_source_end_column(&sources, path, 2, 9), 11);
+	assert_int_equal(ci_source_end_column(&sources, path, 2, 13), 22);
+	/* block mapping: to the end of the line less trailing blanks */
+	assert_int_equal(ci_source_end_column(&sources, path, 3, 5), 19);
+	assert_int_equal(ci_source_end_column(&sources, path, 4, 11), 25);
+	/* past the line's end, a missing line, an unreadable file */
+	assert_int_equal(ci_source_end_column(&sources, path, 3, 40), 41);
+	assert_int_equal(ci_source_end_column(&sources, path, 9, 1), 2);
+	assert_int_equal(ci_source_end_column(&sources, "/nonexistent/x.yaml",
+					      1, 3), 4);
+	ci_sources_free(&sources);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -706,6 +748,7 @@ int main(void)
 		cmocka_unit_test(test_out_of_memory),
 		cmocka_unit_test(test_uri_encode_and_utf8),
 		cmocka_unit_test(test_relative_paths),
+		cmocka_unit_test(test_source_extents),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
