@@ -21,7 +21,6 @@
 #include "model.h"
 
 #include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 static const char *const selector_keys[] = {
@@ -333,7 +332,8 @@ static int parse_decimal(const char *s, size_t len, int64_t *out)
 
 /*
  * 1 when text (NULL: the field is absent) satisfies m, 0 when not, -1 when
- * a regular expression could not finish (match or depth limit).
+ * a regular expression could not finish (its match or depth limit, or any
+ * other matching error: the answer is unknown either way).
  */
 int matcher_match(const matcher *m, const char *text, size_t len)
 {
