@@ -913,7 +913,7 @@ static int skip_value(yreader *r)
 int yr_map_next(yreader *r, yr_map *m, yr_event *key)
 {
 	yr_event ev;
-	const char *copy;
+	const char *copy = NULL;
 	uint32_t first_line = 0;
 	int rc;
 
