@@ -351,6 +351,13 @@ static double median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 static double mib(uint64_t bytes)
 {
 	return (double)bytes / 1048576.0;
@@ -505,10 +512,9 @@ int main(int argc, char **argv)
 	       "peak RSS | RSS ÷ input |\n");
 	printf("|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
 	for (p = 0; p < nplans; p++) {
-		const char *name = strrchr(plans[p], '/');
+		const char *name = base_name(plans[p]);
 		char size[32];
 
-		name = name ? name + 1 : plans[p];
 		snprintf(size, sizeof size, "%.1f MiB", mib(sizes[p]));
 		for (ph = 0; ph < NPHASES; ph++) {
 			const result *r = &results[p][ph];
@@ -526,11 +532,12 @@ int main(int argc, char **argv)
 	printf("\n");
 	for (p = 0; p < nplans; p++) {
 		const result *floor = &results[p][PHASE_FLOOR];
+		const char *name = base_name(plans[p]);
 		const result *check = &results[p][PHASE_CHECK];
 
 		printf("- %s: %.1f MiB, %" PRIu64 " YAML events, floor %.0f MiB/s, "
 		       "check %.0f MiB/s; %" PRIu64 " findings, %" PRIu64
-		       " lagging rows\n", plans[p], mib(sizes[p]), floor->count,
+		       " lagging rows\n", name, mib(sizes[p]), floor->count,
 		       mib(sizes[p]) / floor->best, mib(sizes[p]) / check->best,
 		       check->count, check->lagging);
 		printf("  - check ≤ 1.3 × floor: %.2f — %s\n",
@@ -545,8 +552,8 @@ int main(int argc, char **argv)
 	for (p = 1; p < nplans; p++) {
 		double grow = (double)sizes[p] / (double)sizes[0];
 
-		printf("\nGrowth from %s to %s: input × %.2f\n\n", plans[0],
-		       plans[p], grow);
+		printf("\nGrowth from %s to %s: input × %.2f\n\n",
+		       base_name(plans[0]), base_name(plans[p]), grow);
 		printf("| phase | time × | time × ÷ input × | peak RSS × |\n");
 		printf("|---|---:|---:|---:|\n");
 		for (ph = 0; ph < NPHASES; ph++) {
