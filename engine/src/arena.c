@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ARENA_ALIGN 16
+#define ARENA_ALIGN 8
 #define ARENA_CHUNK (64 * 1024)
 
 struct arena_chunk {

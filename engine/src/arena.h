@@ -17,7 +17,8 @@ typedef struct arena {
 
 void arena_init(arena *a);
 void arena_free(arena *a);
-/* Aligned to 16 bytes; NULL when out of memory. */
+/* Aligned to 8 bytes (enough for every type the engine stores: pointers,
+ * 64-bit integers, doubles); NULL when out of memory. */
 void *arena_alloc(arena *a, size_t size);
 void *arena_zalloc(arena *a, size_t size);
 /* A NUL-terminated copy. */

@@ -6,15 +6,47 @@
 
 uint32_t str_hash_bytes(const char *s, size_t len)
 {
-	/* FNV-1a, folded to 32 bits; ids are short. */
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
+	/* Eight bytes a step, each word mixed in with a multiply; ids and
+	 * keys are short, so the tail and the final mix dominate. */
+	const uint64_t k = 0x9e3779b97f4a7c15ULL;
+	uint64_t h = (uint64_t)len * k, w;
 
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
+	while (len >= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+		s += 8;
+		len -= 8;
 	}
-	return (uint32_t)(h ^ (h >> 32));
+	if (len) {
+		w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * k;
+	}
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ULL;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+char *str_copy(arena *a, const char *s, size_t len)
+{
+	str_head *head;
+	char *p;
+
+	if (len > UINT32_MAX - 64)
+		return NULL;
+	p = arena_alloc(a, sizeof(str_head) + len + 1);
+	if (!p)
+		return NULL;
+	head = (str_head *)(void *)p;
+	head->len = (uint32_t)len;
+	head->hash = str_hash_bytes(s, len);
+	p += sizeof(str_head);
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
 }
 
 void strtab_init(strtab *t, arena *a)
@@ -26,27 +58,39 @@ void strtab_init(strtab *t, arena *a)
 void strtab_free(strtab *t)
 {
 	pc_free(t->slots);
+	pc_free(t->hashes);
 	t->slots = NULL;
+	t->hashes = NULL;
 	t->count = t->cap = 0;
 }
 
+/* Grow at three quarters full. The hashes sit in their own array, so a
+ * probe reads four bytes a slot and touches a string only when its hash
+ * matches. */
 static int strtab_rehash(strtab *t)
 {
 	size_t ncap = t->cap ? t->cap * 2 : 1024, i, j;
 	const char **ns = pc_calloc(ncap, sizeof *ns);
+	uint32_t *nh = pc_malloc(ncap * sizeof *nh);
 
-	if (!ns)
+	if (!ns || !nh) {
+		pc_free(ns);
+		pc_free(nh);
 		return -1;
+	}
 	for (i = 0; i < t->cap; i++) {
 		const char *s = t->slots[i];
 		if (!s)
 			continue;
-		for (j = str_hash(s) & (ncap - 1); ns[j]; j = (j + 1) & (ncap - 1))
+		for (j = t->hashes[i] & (ncap - 1); ns[j]; j = (j + 1) & (ncap - 1))
 			;
 		ns[j] = s;
+		nh[j] = t->hashes[i];
 	}
 	pc_free(t->slots);
+	pc_free(t->hashes);
 	t->slots = ns;
+	t->hashes = nh;
 	t->cap = ncap;
 	return 0;
 }
@@ -56,29 +100,23 @@ const char *strtab_intern(strtab *t, const char *s, size_t len)
 	uint32_t h;
 	size_t i;
 	char *p;
-	str_head *head;
 
 	if (len > UINT32_MAX - 64)
 		return NULL;
-	if ((t->count + 1) * 2 > t->cap && strtab_rehash(t) < 0)
+	if ((t->count + 1) * 4 > t->cap * 3 && strtab_rehash(t) < 0)
 		return NULL;
 	h = str_hash_bytes(s, len);
 	for (i = h & (t->cap - 1); t->slots[i]; i = (i + 1) & (t->cap - 1)) {
 		const char *q = t->slots[i];
-		if (str_hash(q) == h && str_len(q) == len && memcmp(q, s, len) == 0)
+		if (t->hashes[i] == h && str_len(q) == len &&
+		    memcmp(q, s, len) == 0)
 			return q;
 	}
-	p = arena_alloc(t->arena, sizeof(str_head) + len + 1);
+	p = str_copy(t->arena, s, len);
 	if (!p)
 		return NULL;
-	head = (str_head *)(void *)p;
-	head->len = (uint32_t)len;
-	head->hash = h;
-	p += sizeof(str_head);
-	if (len)
-		memcpy(p, s, len);
-	p[len] = '\0';
 	t->slots[i] = p;
+	t->hashes[i] = h;
 	t->count++;
 	return p;
 }
@@ -90,56 +128,62 @@ void idmap_init(idmap *m)
 
 void idmap_free(idmap *m)
 {
-	pc_free(m->keys);
-	pc_free(m->vals);
+	pc_free(m->ents);
 	idmap_init(m);
 }
 
+/* Keys and values side by side: a probe that finds its key reads one
+ * cache line of the table, then the key's text. */
 static int idmap_rehash(idmap *m)
 {
 	size_t ncap = m->cap ? m->cap * 2 : 64, i, j;
-	const char **nk = pc_calloc(ncap, sizeof *nk);
-	void **nv = pc_calloc(ncap, sizeof *nv);
+	idmap_ent *ne = pc_calloc(ncap, sizeof *ne);
 
-	if (!nk || !nv) {
-		pc_free(nk);
-		pc_free(nv);
+	if (!ne)
 		return -1;
-	}
 	for (i = 0; i < m->cap; i++) {
-		if (!m->keys[i])
+		const char *k = m->ents[i].key;
+		if (!k)
 			continue;
-		for (j = str_hash(m->keys[i]) & (ncap - 1); nk[j]; j = (j + 1) & (ncap - 1))
+		for (j = str_hash(k) & (ncap - 1); ne[j].key; j = (j + 1) & (ncap - 1))
 			;
-		nk[j] = m->keys[i];
-		nv[j] = m->vals[i];
+		ne[j] = m->ents[i];
 	}
-	pc_free(m->keys);
-	pc_free(m->vals);
-	m->keys = nk;
-	m->vals = nv;
+	pc_free(m->ents);
+	m->ents = ne;
 	m->cap = ncap;
 	return 0;
+}
+
+/* The slot of key, or the empty slot where it would go. */
+static size_t idmap_slot(const idmap *m, const char *key, uint32_t h,
+			 uint32_t len)
+{
+	size_t i;
+
+	for (i = h & (m->cap - 1); m->ents[i].key; i = (i + 1) & (m->cap - 1)) {
+		const char *q = m->ents[i].key;
+		if (q == key || (str_hash(q) == h && str_len(q) == len &&
+				 memcmp(q, key, len) == 0))
+			break;
+	}
+	return i;
 }
 
 int idmap_put(idmap *m, const char *key, void *val, void **existing)
 {
 	size_t i;
-	uint32_t h = str_hash(key), len = str_len(key);
 
 	if ((m->count + 1) * 2 > m->cap && idmap_rehash(m) < 0)
 		return -1;
-	for (i = h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1)) {
-		const char *q = m->keys[i];
-		if (q == key || (str_hash(q) == h && str_len(q) == len &&
-				 memcmp(q, key, len) == 0)) {
-			if (existing)
-				*existing = m->vals[i];
-			return 1;
-		}
+	i = idmap_slot(m, key, str_hash(key), str_len(key));
+	if (m->ents[i].key) {
+		if (existing)
+			*existing = m->ents[i].val;
+		return 1;
 	}
-	m->keys[i] = key;
-	m->vals[i] = val;
+	m->ents[i].key = key;
+	m->ents[i].val = val;
 	m->count++;
 	return 0;
 }
@@ -147,21 +191,15 @@ int idmap_put(idmap *m, const char *key, void *val, void **existing)
 int idmap_set(idmap *m, const char *key, void *val)
 {
 	size_t i;
-	uint32_t h = str_hash(key), len = str_len(key);
 
 	if ((m->count + 1) * 2 > m->cap && idmap_rehash(m) < 0)
 		return -1;
-	for (i = h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1)) {
-		const char *q = m->keys[i];
-		if (q == key || (str_hash(q) == h && str_len(q) == len &&
-				 memcmp(q, key, len) == 0)) {
-			m->vals[i] = val;
-			return 0;
-		}
+	i = idmap_slot(m, key, str_hash(key), str_len(key));
+	if (!m->ents[i].key) {
+		m->ents[i].key = key;
+		m->count++;
 	}
-	m->keys[i] = key;
-	m->vals[i] = val;
-	m->count++;
+	m->ents[i].val = val;
 	return 0;
 }
 
@@ -170,13 +208,14 @@ void *idmap_get(const idmap *m, const char *text, size_t len)
 	size_t i;
 	uint32_t h;
 
-	if (!m->cap)
+	if (!m->cap || len > UINT32_MAX)
 		return NULL;
 	h = str_hash_bytes(text, len);
-	for (i = h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1)) {
-		const char *q = m->keys[i];
-		if (str_hash(q) == h && str_len(q) == len && memcmp(q, text, len) == 0)
-			return m->vals[i];
+	for (i = h & (m->cap - 1); m->ents[i].key; i = (i + 1) & (m->cap - 1)) {
+		const char *q = m->ents[i].key;
+		if (str_hash(q) == h && str_len(q) == len &&
+		    memcmp(q, text, len) == 0)
+			return m->ents[i].val;
 	}
 	return NULL;
 }

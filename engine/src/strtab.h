@@ -19,10 +19,17 @@ static inline uint32_t str_len(const char *s) { return STR_HEAD(s)->len; }
 static inline uint32_t str_hash(const char *s) { return STR_HEAD(s)->hash; }
 
 uint32_t str_hash_bytes(const char *s, size_t len);
+/* A copy of s[0..len) in a with its length and hash in front, like an
+ * interned string but not interned: str_len and str_hash work on it, and
+ * it may be an idmap key, but it is not pointer-equal to equal text.
+ * For free text (names, reasons) that is never compared by pointer. NULL
+ * when out of memory. */
+char *str_copy(arena *a, const char *s, size_t len);
 
 typedef struct strtab {
 	arena *arena;
 	const char **slots;
+	uint32_t *hashes;       /* parallel to slots */
 	size_t count, cap;
 } strtab;
 
@@ -34,9 +41,13 @@ const char *strtab_intern(strtab *t, const char *s, size_t len);
 
 /* A map from strings to pointers, open addressing. Keys are interned
  * strings (see above); lookups may use any text. */
+typedef struct idmap_ent {
+	const char *key;
+	void *val;
+} idmap_ent;
+
 typedef struct idmap {
-	const char **keys;
-	void **vals;
+	idmap_ent *ents;
 	size_t count, cap;
 } idmap;
 
