@@ -5,6 +5,7 @@
 
 #include <pcre2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct pc_regex {
@@ -19,6 +20,13 @@ static void regex_release(void *p)
 
 	pcre2_match_context_free(re->mctx);
 	pcre2_code_free(re->code);
+}
+
+static int jit_disabled(void)
+{
+	const char *v = getenv("PLANCHECK_NO_JIT");
+
+	return v && *v && strcmp(v, "0") != 0;
 }
 
 pc_regex *regex_compile(arena *a, const char *pattern, size_t len,
@@ -69,8 +77,10 @@ pc_regex *regex_compile(arena *a, const char *pattern, size_t len,
 		return NULL;
 	}
 	/* JIT is an optimisation: when it is not available the
-	 * interpreter runs, under the same limits. */
-	(void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+	 * interpreter runs, under the same limits. PLANCHECK_NO_JIT=1 turns it
+	 * off, for memory checkers that cannot follow generated code. */
+	if (!jit_disabled())
+		(void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
 	return re;
 }
 

@@ -12,6 +12,10 @@
 #   timeout         seconds the run may take (default 20)
 #   env             VAR=VALUE lines added to the environment
 #
+# PLANCHECK_WRAPPER, when set, is a command the program runs under (e.g.
+# "valgrind -q --error-exitcode=99 --leak-check=full"); its words are split
+# on spaces.
+#
 # plancheck runs in a scratch copy of the folder, so the paths in its output
 # are the relative ones from `args`. On a mismatch the script prints a
 # unified diff and fails. With UPDATE=1 it rewrites the expected files from
@@ -44,12 +48,15 @@ limit=20
 if [ -f "$case_dir/timeout" ]; then
 	limit=$(tr -d ' \n' <"$case_dir/timeout")
 fi
+if [ -n "${PLANCHECK_WRAPPER:-}" ]; then
+	limit=$((limit * 10))   # a memory checker runs the program far slower
+fi
 
 (cd "$work/case" && find . -type f | sort) >"$work/before"
 (
 	cd "$work/case" || exit 125
 	exec env -u NO_COLOR TZ=UTC "${envs[@]}" \
-		timeout "$limit" "$plancheck" "${args[@]}"
+		timeout "$limit" ${PLANCHECK_WRAPPER:-} "$plancheck" "${args[@]}"
 ) >"$work/stdout" 2>"$work/stderr"
 status=$?
 (cd "$work/case" && find . -type f | sort) >"$work/after"
