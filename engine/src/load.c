@@ -80,13 +80,17 @@ typedef struct vec {
 	size_t n, cap;
 } vec;
 
-/* A holder id waiting for the people list (which may come later). */
+/* A holder as written: the person when people came first and the id is
+ * theirs, else the id, waiting for the people list. */
 typedef struct holder_ref {
-	const char *id;
+	person *who;
+	const char *id;         /* interned; NULL when who is set */
 	uint32_t line, col;
 } holder_ref;
 
-/* A position whose holders are resolved at the end of the pass. */
+/* A position whose holders are resolved at the end of the pass: one with
+ * a holder not yet known or listed twice (problems are reported then, in
+ * document order). Other positions get their holders as they are read. */
 typedef struct pending_position {
 	unit *owner;
 	uint32_t k;             /* index in owner->positions */
@@ -108,6 +112,11 @@ typedef struct loader {
 	vec tags, attrs, positions, progress;
 	vec holder_refs, pending;
 	uint32_t people_seen;
+	/* stamp[person index] == position_serial: already a holder of the
+	 * position being read */
+	uint32_t *stamp;
+	size_t stamp_cap;
+	uint32_t position_serial;
 } loader;
 
 /* ---- scratch vectors ----------------------------------------------------- */
@@ -681,13 +690,55 @@ static int read_holders(loader *ld, uint32_t *n)
 				return rc;
 			continue;
 		}
-		if (!(h = vec_push(&ld->holder_refs, sizeof *h)) ||
-		    !(h->id = intern(ld, ev.text, ev.len)))
+		if (!(h = vec_push(&ld->holder_refs, sizeof *h)))
+			return PC_ENOMEM;
+		h->who = idmap_get(&ld->plan->person_ids, ev.text, ev.len);
+		if (!h->who && !(h->id = intern(ld, ev.text, ev.len)))
 			return PC_ENOMEM;
 		h->line = ev.line;
 		h->col = ev.col;
 		(*n)++;
 	}
+}
+
+/* The holders of a position just read, when every one is a known person
+ * listed once: 1, p->holders set and the refs dropped. 0 when the
+ * position must wait for the end of the pass (its refs stay). */
+static int holders_now(loader *ld, const pending_position *pend, position *p)
+{
+	const holder_ref *refs = (const holder_ref *)ld->holder_refs.items +
+				 pend->first;
+	size_t npeople = ld->people.n;
+	uint32_t j, serial;
+
+	if (npeople > ld->stamp_cap) {
+		size_t old = ld->stamp_cap;
+		if (pc_grow(&ld->stamp, &ld->stamp_cap, npeople,
+			    sizeof *ld->stamp) < 0)
+			return PC_ENOMEM;
+		memset(ld->stamp + old, 0, (ld->stamp_cap - old) *
+		       sizeof *ld->stamp);
+	}
+	serial = ++ld->position_serial;
+	for (j = 0; j < pend->n; j++) {
+		const person *who = refs[j].who;
+		if (!who || who->index >= ld->stamp_cap ||
+		    ld->stamp[who->index] == serial)
+			return 0;
+		ld->stamp[who->index] = serial;
+	}
+	p->holders = arena_alloc(&ld->plan->arena, pend->n * sizeof *p->holders);
+	p->holder_where = arena_alloc(&ld->plan->arena,
+				      pend->n * sizeof *p->holder_where);
+	if (!p->holders || !p->holder_where)
+		return PC_ENOMEM;
+	for (j = 0; j < pend->n; j++) {
+		p->holders[j] = refs[j].who;
+		p->holder_where[j] = here(ld, refs[j].line, refs[j].col);
+	}
+	p->nholders = pend->n;
+	ld->holder_refs.n = pend->first;
+	return 1;
 }
 
 static const char *const position_keys[] = {
@@ -760,12 +811,17 @@ static int parse_position(loader *ld, const yr_event *first, void *arg)
 		       "slots or remove a holder", slots, (unsigned)pend.n);
 	p.slots = has_slots ? (uint32_t)slots : pend.n;
 	p.baseline = has_baseline ? (uint32_t)baseline : p.slots;
-	if (!(slot = vec_push(&ld->positions, sizeof *slot)) ||
-	    (pend.n && !(pp = vec_push(&ld->pending, sizeof *pp))))
+	if (pend.n) {
+		if ((rc = holders_now(ld, &pend, &p)) < 0)
+			return rc;
+		if (rc == 0 && !(pp = vec_push(&ld->pending, sizeof *pp)))
+			return PC_ENOMEM;
+		if (rc == 0)
+			*pp = pend;
+	}
+	if (!(slot = vec_push(&ld->positions, sizeof *slot)))
 		return PC_ENOMEM;
 	*slot = p;
-	if (pend.n)
-		*pp = pend;
 	return 0;
 }
 
@@ -1078,7 +1134,8 @@ static int resolve_holders(loader *ld)
 		}
 		for (j = 0; j < pp->n; j++) {
 			const holder_ref *h = &refs[pp->first + j];
-			person *who = idmap_get_str(&plan->person_ids, h->id);
+			person *who = h->who ? h->who
+				      : idmap_get_str(&plan->person_ids, h->id);
 			size_t before = plan->nfindings;
 
 			if (!who)
@@ -1088,7 +1145,7 @@ static int resolve_holders(loader *ld)
 			else if (seen[who->index] == i + 1)
 				report(ld, PROB_DUPLICATE_ID, h->line, h->col,
 				       "person '%s' is listed twice among this "
-				       "position's holders", h->id);
+				       "position's holders", who->id);
 			set_targets(ld, before, PC_TARGET_UNIT, unit_id);
 			if (!who || seen[who->index] == i + 1)
 				continue;
@@ -1649,6 +1706,7 @@ static void loader_free(loader *ld)
 
 	for (i = 0; i < sizeof all / sizeof all[0]; i++)
 		vec_free(all[i]);
+	pc_free(ld->stamp);
 	yr_close(ld->r);
 }
 
