@@ -48,8 +48,12 @@ static void judge_owner(eval_ctx *ctx, const rule *r, const task *t,
 		/* Done as of the reference date; a done date after it is
 		 * not done yet. */
 		if ((int64_t)pr->done > (int64_t)due + d->grace_days) {
+			/* as_of >= done > due: the formula of "behind"
+			 * gives 100 whatever the start, so {expected}
+			 * means the same in every deadline message. */
 			state = STATE_LATE;
 			days = (int64_t)pr->done - due;
+			expected = 100;
 		} else {
 			state = STATE_DONE;
 		}
@@ -102,10 +106,8 @@ static void judge_owner(eval_ctx *ctx, const rule *r, const task *t,
 	args.days = days;
 	args.has_percent = true;
 	args.percent = percent;
-	if (state != STATE_LATE) {
-		args.has_expected = true;
-		args.expected = expected;
-	}
+	args.has_expected = true;
+	args.expected = expected;
 	f = eval_finding(ctx, r, u->where, PC_TARGET_UNIT, u->id, &args, msg);
 	if (!f)
 		return;
