@@ -109,7 +109,8 @@ int eval_select(eval_ctx *ctx, const rule *r, const selector *s,
 	int m = selector_match(s, ctx->plan, u);
 
 	if (m < 0) {
-		eval_regex_limit(ctx, r, u->where, PC_TARGET_UNIT, u->id);
+		eval_regex_limit(ctx, r, plan_loc(ctx->plan, u->where),
+				 PC_TARGET_UNIT, u->id);
 		return 0;
 	}
 	return m > 0;

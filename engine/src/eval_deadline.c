@@ -39,6 +39,7 @@ static void judge_owner(eval_ctx *ctx, const rule *r, const task *t,
 	const char *due_text, *msg = NULL;
 	tmpl_args args;
 	pc_finding *f;
+	loc pr_at;
 	pc_lagging *lag;
 	char buf[11];
 
@@ -108,12 +109,15 @@ static void judge_owner(eval_ctx *ctx, const rule *r, const task *t,
 	args.percent = percent;
 	args.has_expected = true;
 	args.expected = expected;
-	f = eval_finding(ctx, r, u->where, PC_TARGET_UNIT, u->id, &args, msg);
+	f = eval_finding(ctx, r, plan_loc(ctx->plan, u->where), PC_TARGET_UNIT,
+			 u->id, &args, msg);
 	if (!f)
 		return;
 	if (state == STATE_LATE)
 		f->severity = PC_SEV_INFO;
-	if (pr && finding_set_related(ctx->report, f, &pr->where, 1) < 0) {
+	if (pr)
+		pr_at = plan_loc(ctx->plan, pr->where);
+	if (pr && finding_set_related(ctx->report, f, &pr_at, 1) < 0) {
 		ctx->status = PC_ENOMEM;
 		return;
 	}
@@ -182,8 +186,8 @@ void eval_deadline(eval_ctx *ctx, const rule *r)
 		int m = regex_match(d->task_regex, t->id, strlen(t->id));
 
 		if (m < 0) {
-			eval_regex_limit(ctx, r, t->where, PC_TARGET_TASK,
-					 t->id);
+			eval_regex_limit(ctx, r, plan_loc(ctx->plan, t->where),
+					 PC_TARGET_TASK, t->id);
 			continue;
 		}
 		if (m)

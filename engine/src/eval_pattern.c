@@ -103,7 +103,7 @@ void eval_pattern(eval_ctx *ctx, const rule *r)
 			s.level = u->level;
 			s.kind = u->kind;
 			s.attrs = &u->attrs;
-			s.where = u->where;
+			s.where = plan_loc(plan, u->where);
 			s.args.unit_id = u->id;
 			s.args.unit_name = u->name;
 			judge(ctx, r, &s);
@@ -118,7 +118,7 @@ void eval_pattern(eval_ctx *ctx, const rule *r)
 			s.id = p->id;
 			s.name = p->name;
 			s.attrs = &p->attrs;
-			s.where = p->where;
+			s.where = plan_loc(plan, p->where);
 			s.args.person_id = p->id;
 			s.args.person_name = p->name;
 			judge(ctx, r, &s);
@@ -133,7 +133,7 @@ void eval_pattern(eval_ctx *ctx, const rule *r)
 			s.id = t->id;
 			s.name = t->name;
 			s.kind = t->kind;
-			s.where = t->where;
+			s.where = plan_loc(plan, t->where);
 			s.args.titles = t->id;
 			judge(ctx, r, &s);
 		}
@@ -146,7 +146,7 @@ void eval_pattern(eval_ctx *ctx, const rule *r)
 			s.type = PC_TARGET_TASK;
 			s.id = t->id;
 			s.name = t->name;
-			s.where = t->where;
+			s.where = plan_loc(plan, t->where);
 			s.args.task_id = t->id;
 			s.args.task_name = t->name;
 			judge(ctx, r, &s);

@@ -214,8 +214,8 @@ static void quota_finding(quota_eval *qe, const unit *u, int64_t v,
 	args.value = v;
 	args.has_limit = has_limit;
 	args.limit = limit;
-	f = eval_finding(ctx, qe->r, u->where, PC_TARGET_UNIT, u->id, &args,
-			 msg);
+	f = eval_finding(ctx, qe->r, plan_loc(ctx->plan, u->where),
+			 PC_TARGET_UNIT, u->id, &args, msg);
 	if (!f)
 		return;
 	f->has_value = true;

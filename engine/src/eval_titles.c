@@ -207,8 +207,8 @@ static int person_finding(titles_eval *te, const person *p,
 		args.has_limit = true;
 		args.limit = te->mt->max_positions;
 	}
-	f = eval_finding(ctx, te->r, p->where, PC_TARGET_PERSON, p->id, &args,
-			 msg);
+	f = eval_finding(ctx, te->r, plan_loc(ctx->plan, p->where),
+			 PC_TARGET_PERSON, p->id, &args, msg);
 	if (!f)
 		return -1;
 	if (with_limit) {
@@ -219,7 +219,7 @@ static int person_finding(titles_eval *te, const person *p,
 	if (pc_grow(&te->rel, &te->rel_cap, nrel, sizeof *te->rel) < 0)
 		goto nomem;
 	for (i = 0; i < nrel; i++)
-		te->rel[i] = rel[i]->where;
+		te->rel[i] = plan_loc(ctx->plan, rel[i]->where);
 	if (finding_set_related(ctx->report, f, te->rel, nrel) < 0)
 		goto nomem;
 	return 0;
@@ -470,7 +470,8 @@ static const char *allow_fails(titles_eval *te, const title_combo *c,
 		m = person_selector_match(&c->holder, p);
 		if (m < 0) {
 			*limit_hit = true;
-			eval_regex_limit(te->ctx, te->r, p->where,
+			eval_regex_limit(te->ctx, te->r,
+					 plan_loc(te->ctx->plan, p->where),
 					 PC_TARGET_PERSON, p->id);
 			return NULL;
 		}

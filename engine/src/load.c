@@ -246,6 +246,14 @@ static loc here(const loader *ld, uint32_t line, uint32_t col)
 	return where;
 }
 
+/* Where a node of the plan is (the file is the plan's). */
+static ploc at(uint32_t line, uint32_t col)
+{
+	ploc where = { line, col };
+
+	return where;
+}
+
 /* ---- keys and values ----------------------------------------------------- */
 
 static bool text_is(const char *text, size_t len, const char *word)
@@ -510,8 +518,8 @@ static int register_id(loader *ld, idmap *ids, const char *id, void *entity,
 	if (rc < 0)
 		return PC_ENOMEM;
 	if (rc == 1) {
-		const loc *at = (const loc *)(const void *)
-				((const char *)first + where_offset);
+		const ploc *at = (const ploc *)(const void *)
+				 ((const char *)first + where_offset);
 		report(ld, PROB_DUPLICATE_ID, ev->line, ev->col,
 		       "duplicate %s id '%s': first defined at line %u; this "
 		       "one is left out", what, id, (unsigned)at->line);
@@ -590,7 +598,7 @@ static int read_attrs(loader *ld, attrs *out)
 			break;
 		}
 		a->key = name;
-		a->where = here(ld, key.line, key.col);
+		a->where = at(key.line, key.col);
 		if ((rc = attr_value(ld, &ev, &a->val)) < 0)
 			break;
 	}
@@ -734,7 +742,7 @@ static int holders_now(loader *ld, const pending_position *pend, position *p)
 		return PC_ENOMEM;
 	for (j = 0; j < pend->n; j++) {
 		p->holders[j] = refs[j].who;
-		p->holder_where[j] = here(ld, refs[j].line, refs[j].col);
+		p->holder_where[j] = at(refs[j].line, refs[j].col);
 	}
 	p->nholders = pend->n;
 	ld->holder_refs.n = pend->first;
@@ -772,7 +780,7 @@ static int parse_position(loader *ld, const yr_event *first, void *arg)
 	pend.k = (uint32_t)(ld->positions.n - list->mark);
 	pend.n = 0;
 	pend.first = ld->holder_refs.n;
-	p.where = here(ld, first->line, first->col);
+	p.where = at(first->line, first->col);
 	yr_map_begin(ld->r, &m, first);
 	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
 		switch (key_index(&key, position_keys)) {
@@ -913,7 +921,7 @@ static int read_progress(loader *ld, unit *u)
 		}
 		pr->done = PC_NODATE;
 		pr->percent = -1;
-		pr->where = here(ld, key.line, key.col);
+		pr->where = at(key.line, key.col);
 		/* Nothing else is pushed on ld->progress meanwhile, so pr
 		 * stays where it is. */
 		if ((rc = read_progress_entry(ld, pr)) < 0)
@@ -970,7 +978,7 @@ static int parse_unit(loader *ld, const yr_event *first, void *arg)
 			     "one plan", (unsigned)ld->limits.max_units);
 	if (!(u = arena_zalloc(&plan->arena, sizeof *u)))
 		return PC_ENOMEM;
-	u->where = here(ld, first->line, first->col);
+	u->where = at(first->line, first->col);
 	u->status = ST_ACTIVE;
 	u->effective = PC_NODATE;
 	u->parent = arg;
@@ -1151,7 +1159,7 @@ static int resolve_holders(loader *ld)
 				continue;
 			seen[who->index] = i + 1;
 			p->holders[n] = who;
-			p->holder_where[n] = here(ld, h->line, h->col);
+			p->holder_where[n] = at(h->line, h->col);
 			n++;
 		}
 		p->nholders = n;
@@ -1185,7 +1193,7 @@ static int parse_title(loader *ld, const yr_event *first, void *arg)
 		return bad_type(ld, first, "a title (a mapping)");
 	if (!(t = arena_zalloc(&plan->arena, sizeof *t)))
 		return PC_ENOMEM;
-	t->where = here(ld, first->line, first->col);
+	t->where = at(first->line, first->col);
 	t->leadership = LEAD_NONE;
 	yr_map_begin(ld->r, &m, first);
 	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
@@ -1254,7 +1262,7 @@ static int parse_person(loader *ld, const yr_event *first, void *arg)
 			     "in one plan", (unsigned)ld->limits.max_people);
 	if (!(p = arena_zalloc(&plan->arena, sizeof *p)))
 		return PC_ENOMEM;
-	p->where = here(ld, first->line, first->col);
+	p->where = at(first->line, first->col);
 	yr_map_begin(ld->r, &m, first);
 	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
 		switch (key_index(&key, person_keys)) {
@@ -1312,7 +1320,7 @@ static int parse_task(loader *ld, const yr_event *first, void *arg)
 		return bad_type(ld, first, "a task (a mapping)");
 	if (!(t = arena_zalloc(&plan->arena, sizeof *t)))
 		return PC_ENOMEM;
-	t->where = here(ld, first->line, first->col);
+	t->where = at(first->line, first->col);
 	t->start = PC_NODATE;
 	t->due = PC_NODATE;
 	t->applies_to.status_mask = STATUS_AFTER;

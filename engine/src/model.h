@@ -2,8 +2,9 @@
  *
  * Everything here lives in the plan's arena. Strings are interned in the
  * plan's strtab: equal strings of one plan are equal pointers. Every node
- * keeps where it came from (file, 1-based line and column). Entities are
- * kept in document order in arrays; ids are indexed in idmaps. */
+ * keeps where it came from (1-based line and column; the file is the
+ * plan's, plan->file, and plan_loc() gives the full location). Entities
+ * are kept in document order in arrays; ids are indexed in idmaps. */
 #ifndef PC_MODEL_H
 #define PC_MODEL_H
 #include <stdbool.h>
@@ -17,6 +18,12 @@ typedef struct loc {
 	const char *file;
 	uint32_t line, col;
 } loc;
+
+/* Where a node of the plan is: a plan has one file, so its nodes keep
+ * only line and column (half the size of a loc, on every entity). */
+typedef struct ploc {
+	uint32_t line, col;
+} ploc;
 
 /* A scalar value of an attrs map. */
 typedef enum value_type { VAL_STRING, VAL_INT, VAL_BOOL, VAL_DATE } value_type;
@@ -32,7 +39,7 @@ typedef struct value {
 typedef struct attr {
 	const char *key;      /* interned */
 	value val;
-	loc where;
+	ploc where;
 } attr;
 
 typedef struct attrs {
@@ -48,7 +55,7 @@ typedef enum leadership { LEAD_NONE, LEAD_HEAD, LEAD_DEPUTY } leadership;
 typedef struct title {
 	const char *id, *name, *kind;   /* kind: NULL when absent */
 	leadership leadership;
-	loc where;
+	ploc where;
 	uint32_t index;
 } title;
 
@@ -59,20 +66,20 @@ typedef struct position {
 	const char *title_id;   /* as written */
 	title *title;           /* NULL when it did not resolve */
 	person **holders;       /* resolved holders (unresolved ones left out) */
+	ploc *holder_where;     /* position of each holder id, parallel to holders */
+	unit *unit;
 	uint32_t nholders;
 	uint32_t slots;         /* default: number of holders as written */
 	uint32_t baseline;      /* default: slots */
-	unit *unit;
-	loc where;              /* the position entry */
-	loc *holder_where;      /* position of each holder id, parallel to holders */
+	ploc where;             /* the position entry */
 } position;
 
 typedef struct person {
 	const char *id, *name;
 	attrs attrs;
-	loc where;
-	uint32_t index;
 	position **positions;   /* positions held, in document order of units */
+	ploc where;
+	uint32_t index;
 	uint32_t npositions;
 } person;
 
@@ -92,7 +99,7 @@ typedef struct progress {
 	task *task;             /* NULL when unknown */
 	pc_date done;           /* PC_NODATE when not done */
 	int percent;            /* -1 when not given */
-	loc where;
+	ploc where;
 } progress;
 
 typedef struct staff {
@@ -123,7 +130,7 @@ struct unit {
 	uint32_t index;         /* in plan->units */
 	uint32_t pre, post;     /* pre-order numbers: u is under a when
 				   a->pre <= u->pre && u->pre <= a->post */
-	loc where;              /* the unit's mapping */
+	ploc where;             /* the unit's mapping */
 };
 
 struct task {
@@ -131,7 +138,7 @@ struct task {
 	selector applies_to;
 	pc_date start;          /* PC_NODATE: the plan's start */
 	pc_date due;            /* PC_NODATE only when missing (a finding) */
-	loc where;
+	ploc where;
 	uint32_t index;
 	unit **owners;          /* units the task applies to, document order */
 	progress **owner_progress; /* parallel: the unit's entry, or NULL */
@@ -189,6 +196,14 @@ struct pc_plan {
 	load_finding *findings;
 	size_t nfindings, findings_cap;
 };
+
+/* The full location of a node of plan. */
+static inline loc plan_loc(const pc_plan *plan, ploc where)
+{
+	loc at = { plan->file, where.line, where.col };
+
+	return at;
+}
 
 /* Nearest ancestor-or-self of u whose level is level (interned in the
  * plan), or NULL. */

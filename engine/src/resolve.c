@@ -38,6 +38,9 @@ static void report_on(resolver *rs, prob_kind kind, loc where,
 		      pc_target_type type, const char *id, const char *fmt,
 		      ...) __attribute__((format(printf, 6, 7)));
 
+/* The location of a node of the plan being resolved. */
+#define PLOC(w) plan_loc(rs->plan, (w))
+
 static void report_on(resolver *rs, prob_kind kind, loc where,
 		      pc_target_type type, const char *id, const char *fmt,
 		      ...)
@@ -70,7 +73,7 @@ static void link_parents(resolver *rs)
 			continue;
 		u->parent = idmap_get_str(&rs->plan->unit_ids, u->parent_id);
 		if (!u->parent)
-			report_on(rs, PROB_UNKNOWN_REF, u->where,
+			report_on(rs, PROB_UNKNOWN_REF, PLOC(u->where),
 				  PC_TARGET_UNIT, u->id,
 				  "parent '%s' is not a unit id defined in "
 				  "this plan", u->parent_id);
@@ -102,7 +105,7 @@ static void break_cycle(resolver *rs, unit *start)
 	if (used < sizeof ids)
 		snprintf(ids + used, sizeof ids - used, "%s",
 			 shown > 8 ? "... -> " : "");
-	report_on(rs, PROB_CYCLE, first->where, PC_TARGET_UNIT, first->id,
+	report_on(rs, PROB_CYCLE, PLOC(first->where), PC_TARGET_UNIT, first->id,
 		  "parent chain loops: %s%s; the link from '%s' to its parent "
 		  "is ignored", ids, first->id, first->id);
 	first->parent = NULL;
@@ -205,12 +208,12 @@ static void link_into(resolver *rs)
 			continue;
 		u->into = idmap_get_str(&rs->plan->unit_ids, u->into_id);
 		if (!u->into)
-			report_on(rs, PROB_UNKNOWN_REF, u->where,
+			report_on(rs, PROB_UNKNOWN_REF, PLOC(u->where),
 				  PC_TARGET_UNIT, u->id,
 				  "into '%s' is not a unit id defined in this "
 				  "plan", u->into_id);
 		else if (u->into == u) {
-			report_on(rs, PROB_BAD_VALUE, u->where, PC_TARGET_UNIT,
+			report_on(rs, PROB_BAD_VALUE, PLOC(u->where), PC_TARGET_UNIT,
 				  u->id, "a unit cannot merge into itself");
 			u->into = NULL;
 		}
@@ -237,7 +240,7 @@ static int link_positions(resolver *rs)
 				 ? idmap_get_str(&plan->title_ids, p->title_id)
 				 : NULL;
 			if (p->title_id && !p->title)
-				report_on(rs, PROB_UNKNOWN_REF, p->where,
+				report_on(rs, PROB_UNKNOWN_REF, PLOC(p->where),
 					  PC_TARGET_UNIT, u->id,
 					  "title '%s' is not a title id defined "
 					  "in this plan", p->title_id);
@@ -299,7 +302,7 @@ static int group_progress(resolver *rs, unit_progress **out, size_t **start)
 
 			pr->task = idmap_get_str(&plan->task_ids, pr->task_id);
 			if (!pr->task) {
-				report_on(rs, PROB_UNKNOWN_REF, pr->where,
+				report_on(rs, PROB_UNKNOWN_REF, PLOC(pr->where),
 					  PC_TARGET_UNIT, u->id,
 					  "progress for '%s', which is not a "
 					  "task id defined in this plan",
@@ -397,7 +400,7 @@ static int link_tasks(resolver *rs)
 					by_task[j].entry;
 			else
 				report_on(rs, PROB_PROGRESS_NA,
-					  by_task[j].entry->where,
+					  PLOC(by_task[j].entry->where),
 					  PC_TARGET_UNIT, u->id,
 					  "progress for task '%s', which does "
 					  "not apply to this unit (its "

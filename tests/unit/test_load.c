@@ -259,7 +259,8 @@ static void valid_plan_from_file(void **state)
 	assert_string_equal(pc_plan_file(plan), DATA "valid.yaml");
 	assert_string_equal(pc_plan_rule_file(plan, 0),
 			    DATA "../rules/a.yaml");
-	assert_string_equal(plan->units[0]->where.file, DATA "valid.yaml");
+	assert_string_equal(plan_loc(plan, plan->units[0]->where).file,
+			    DATA "valid.yaml");
 	pc_plan_free(plan);
 }
 
