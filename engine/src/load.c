@@ -4,7 +4,7 @@
  * recursive-descent function per section (plan, titles, people, units,
  * positions, progress, tasks, waivers, attrs, staff) builds the model as
  * the events arrive. Everything lives in the plan's arena and every string
- * is interned in plan->strings. Lists are gathered on the loader's scratch
+ * but an entity's own id is interned in plan->strings. Lists are gathered on the loader's scratch
  * stacks and copied into the arena at their end, so no entity costs an
  * allocation of its own beyond the arena's bump pointer.
  *
@@ -367,12 +367,19 @@ static bool valid_id(const char *s, size_t len)
 }
 
 /* An identifier: like read_text; a malformed one is reported and kept,
- * so that references to it still resolve. */
+ * so that references to it still resolve. An id names one entity of its
+ * namespace, whose idmap finds it by text: it is copied, not interned,
+ * which keeps the string table to the repeated strings (names, levels,
+ * references) and small. */
 static int read_id(loader *ld, const char **out, yr_event *ev)
 {
-	int rc = read_text(ld, out, ev, "an identifier");
+	int rc = next_scalar(ld, ev, "an identifier");
 
-	if (rc == 1 && !valid_id(ev->text, ev->len))
+	if (rc <= 0)
+		return rc;
+	if (!(*out = str_copy(&ld->plan->arena, ev->text, ev->len)))
+		return PC_ENOMEM;
+	if (!valid_id(ev->text, ev->len))
 		report(ld, PROB_BAD_VALUE, ev->line, ev->col,
 		       "'%.*s' is not a valid identifier: use letters, digits, "
 		       "'.', '_' and '-', starting with a letter or digit, at "

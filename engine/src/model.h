@@ -1,7 +1,10 @@
 /* model.h - the in-memory plan (internal).
  *
  * Everything here lives in the plan's arena. Strings are interned in the
- * plan's strtab: equal strings of one plan are equal pointers. Every node
+ * plan's strtab: equal strings of one plan are equal pointers. The
+ * exception is the id of a unit, person, title or task (and plan->id):
+ * a copy with the same header (str_copy), found by text through the
+ * idmaps; compare ids by text. Every node
  * keeps where it came from (1-based line and column; the file is the
  * plan's, plan->file, and plan_loc() gives the full location). Entities
  * are kept in document order in arrays; ids are indexed in idmaps. */
