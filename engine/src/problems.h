@@ -7,6 +7,7 @@
 #ifndef PC_PROBLEMS_H
 #define PC_PROBLEMS_H
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "plancheck.h"
@@ -35,6 +36,10 @@ typedef struct problems {
 	void *ctx;
 	const char *file;   /* the file being read */
 	size_t count;
+	/* Keys starting with x- are a plan's room for users' own data
+	 * (plan-format.md); a rule file has no such room, so its loader sets
+	 * this and an x- key in a selector is an unknown key there too. */
+	bool no_x_keys;
 } problems;
 
 void prob_report(problems *p, prob_kind kind, uint32_t line, uint32_t col,

@@ -1875,6 +1875,7 @@ static int load_pack(pc_ruleset *set, const char *path, const char *name,
 	L.set = set;
 	L.probs.report = on_problem;
 	L.probs.ctx = &L;
+	L.probs.no_x_keys = true;
 	idmap_init(&L.local);
 	if (!set || (!path && !text)) {
 		errors_add(errs, name, 0, 0, "no rule set or no input given");

@@ -6,7 +6,8 @@
  *     type, a bad regular expression, contradictory keys) is reported and
  *     then selects nothing, so a broken rule or task never selects units
  *     by accident. A malformed matcher on its own matches nothing.
- *   - Keys starting with `x-` are ignored here as everywhere in a plan.
+ *   - Keys starting with `x-` are ignored here as everywhere in a plan;
+ *     in a rule file, where every unknown key is an error, they are not.
  *   - For attrs (the only matchers that take {min, max}), values are put
  *     in the canonical text attrs use: a plain integer in decimal, a plain
  *     boolean as true/false. So `class: 1` matches the attribute written
@@ -69,13 +70,14 @@ static bool is_x_key(const yr_event *key)
 	return key->len >= 2 && key->text[0] == 'x' && key->text[1] == '-';
 }
 
-/* Report an unknown key (unless it is an x- key) and skip its value. */
+/* Report an unknown key (unless it is an x- key in a plan) and skip its
+ * value. */
 static int unknown_key(yreader *r, problems *probs, const yr_event *key,
 		       const char *const *keys, const char *what)
 {
 	const char *hint;
 
-	if (is_x_key(key))
+	if (is_x_key(key) && !probs->no_x_keys)
 		return skip_value(r);
 	hint = prob_suggest(key->text, keys);
 	if (hint)

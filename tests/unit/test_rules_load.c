@@ -535,6 +535,13 @@ static const struct broken {
 	 "placeholder {value} is not available in a pattern rule on units (it provides {unit.id}, {unit.name})", 9, 26},
 	{"pattern on titles", HEAD "  - id: r\n    kind: pattern\n    target: titles\n    field: id\n    matches: x\n    message: 'bad {unit.id}'\n",
 	 "in a pattern rule on titles (it provides none)", 9, 19},
+	/* x- keys are a plan's room for users' data, not a rule file's */
+	{"x- key in a rule", HEAD "  - id: r\n    kind: quota\n    x-note: 1\n    measure: {staff: actual}\n    max: 3\n",
+	 "unknown key 'x-note' in a quota rule", 6, 5},
+	{"x- key in a selector", HEAD "  - id: r\n    kind: quota\n    for: {level: division, x-note: 1}\n    measure: {staff: actual}\n    max: 3\n",
+	 "unknown key 'x-note' in a selector", 6, 28},
+	{"x- key in a holder matcher", HEAD "  - id: r\n    kind: merged_titles\n    allow:\n      - titles: [a, b]\n        holder: {id: P1, x-note: 1}\n",
+	 "unknown key 'x-note' in a person selector", 8, 26},
 	/* ids */
 	{"same id twice", HEAD "  - id: r\n    kind: deadline\n    task: t\n  - id: r\n    kind: deadline\n    task: u\n",
 	 "rule id 'r' already defined at rules.yaml:4:5", 7, 5},
