@@ -25,6 +25,7 @@ typedef struct rec_ev {
 /* A recorded node: events [start, end) of the log. */
 typedef struct recording {
 	size_t start, end;
+	const char *name;        /* the anchor; NULL for an inline merge value */
 	bool open;
 } recording;
 
@@ -36,6 +37,7 @@ typedef struct open_rec {
 typedef struct frame {
 	uint32_t rec;
 	size_t pos;
+	uint32_t line, col;      /* the alias (or merging mapping) replaying it */
 } frame;
 
 typedef struct keyent {
@@ -60,9 +62,14 @@ struct yreader {
 	FILE *fp;
 	const char *text;        /* string input (NULL for a file) */
 	size_t text_len;
+	size_t text_pos;         /* bytes of text handed to libyaml */
 	uint64_t bytes_read;
 	bool over_size;
+	bool over_scan;          /* see scan_too_far() */
 	int io_errno;
+	size_t event_end;        /* character index where the last live */
+	uint32_t event_line;     /* event ended, and its 1-based position */
+	uint32_t event_col;
 
 	pc_limits limits;
 	problems *probs;
@@ -130,12 +137,46 @@ const char *yr_file(const yreader *r)
 
 /* ---- opening ------------------------------------------------------------ */
 
+/* libyaml hands a scalar over only once it holds all of it in memory, so
+ * max_scalar_len checked on the event alone would let one 200 MiB scalar
+ * cost 200 MiB and seconds before it is refused. The input handlers stop
+ * the scanner instead once it has gone SCAN_FACTOR times that limit (at
+ * least SCAN_FLOOR characters) past the end of the last event. What it
+ * reads between two events takes no memory except a token, so only a
+ * scalar (or an anchor or tag) over the limit gets that far, or a block of
+ * comments or blank lines as long, which no plan has. */
+#define SCAN_FACTOR 8
+#define SCAN_FLOOR ((uint64_t)1 << 20)
+
+static uint64_t scan_budget(const yreader *r)
+{
+	uint64_t n = r->limits.max_scalar_len;
+
+	if (n > UINT64_MAX / SCAN_FACTOR)
+		return UINT64_MAX;
+	n *= SCAN_FACTOR;
+	return n < SCAN_FLOOR ? SCAN_FLOOR : n;
+}
+
+static bool scan_too_far(yreader *r)
+{
+	size_t at = r->parser.mark.index;
+
+	if (at > r->event_end && at - r->event_end > scan_budget(r)) {
+		r->over_scan = true;
+		return true;
+	}
+	return false;
+}
+
 static int read_handler(void *data, unsigned char *buffer, size_t size,
 			size_t *size_read)
 {
 	yreader *r = data;
 	size_t n;
 
+	if (scan_too_far(r))
+		return 0;
 	n = fread(buffer, 1, size, r->fp);
 	if (n == 0 && ferror(r->fp)) {
 		r->io_errno = errno ? errno : EIO;
@@ -146,6 +187,23 @@ static int read_handler(void *data, unsigned char *buffer, size_t size,
 		r->over_size = true;
 		return 0;
 	}
+	*size_read = n;
+	return 1;
+}
+
+/* libyaml's own string input, plus the scan check. */
+static int string_handler(void *data, unsigned char *buffer, size_t size,
+			  size_t *size_read)
+{
+	yreader *r = data;
+	size_t n = r->text_len - r->text_pos;
+
+	if (scan_too_far(r))
+		return 0;
+	if (n > size)
+		n = size;
+	memcpy(buffer, r->text + r->text_pos, n);
+	r->text_pos += n;
 	*size_read = n;
 	return 1;
 }
@@ -237,9 +295,9 @@ int yr_open_string(yreader **out, const char *name, const char *text,
 		yr_close(r);
 		return PC_ELIMIT;
 	}
-	yaml_parser_set_input_string(&r->parser, (const unsigned char *)text, len);
 	r->text = text;
 	r->text_len = len;
+	yaml_parser_set_input(&r->parser, string_handler, r);
 	*out = r;
 	return 0;
 }
@@ -336,6 +394,14 @@ static int syntax_error(yreader *r)
 			    "input is over the limit of %llu bytes (raise it "
 			    "with --max-file-size)",
 			    (unsigned long long)r->limits.max_file_size);
+	if (r->over_scan)
+		return fail(r, PC_ELIMIT, r->event_line, r->event_col,
+			    "more than %llu characters from here without the "
+			    "end of a YAML node: a scalar over the limit of "
+			    "%llu bytes (or a block of comments that long); "
+			    "shorten it",
+			    (unsigned long long)scan_budget(r),
+			    (unsigned long long)r->limits.max_scalar_len);
 	if (r->io_errno)
 		return fail(r, PC_EIO, 0, 0, "read error: %s",
 			    strerror(r->io_errno));
@@ -368,7 +434,27 @@ static int live_fetch(yreader *r)
 	if (!yaml_parser_parse(&r->parser, &r->cur))
 		return syntax_error(r);
 	r->have_cur = true;
+	r->event_end = r->cur.end_mark.index;
+	r->event_line = (uint32_t)r->cur.end_mark.line + 1;
+	r->event_col = (uint32_t)r->cur.end_mark.column + 1;
 	return 0;
+}
+
+static int log_full(yreader *r, uint32_t line, uint32_t col)
+{
+	const recording *outer = r->nopen ? &r->recs[r->open[0].rec] : NULL;
+	const char *name = outer && outer->name ? outer->name : NULL;
+
+	if (outer) {
+		line = r->log[outer->start].line;
+		col = r->log[outer->start].col;
+	}
+	return fail(r, PC_ELIMIT, line, col,
+		    "anchored nodes hold more than %llu YAML events, the limit "
+		    "of alias expansion, so no alias of them could be "
+		    "expanded: remove the anchor%s%s or anchor a smaller node",
+		    (unsigned long long)r->limits.max_alias_events,
+		    name ? " &" : "", name ? name : "");
 }
 
 static int log_append(yreader *r, yr_type type, const char *text, size_t len,
@@ -376,6 +462,11 @@ static int log_append(yreader *r, yr_type type, const char *text, size_t len,
 {
 	rec_ev *e;
 
+	/* A recording longer than the alias budget could never be replayed
+	 * whole, and each event kept costs some 40 bytes: without this cap
+	 * an anchor on a big node would cost many times the file's size. */
+	if (r->nlog >= r->limits.max_alias_events)
+		return log_full(r, line, col);
 	if (pc_grow(&r->log, &r->log_cap, r->nlog + 1, sizeof *r->log) < 0)
 		return oom(r);
 	e = &r->log[r->nlog];
@@ -410,6 +501,7 @@ static int anchor_define(yreader *r, const char *name, size_t start, bool open)
 	key = strtab_intern(&r->names, name, strlen(name));
 	if (!key)
 		return oom(r);
+	r->recs[idx].name = key;
 	/* A later anchor of the same name replaces the earlier one. */
 	if (idmap_set(&r->anchors, key, (void *)(uintptr_t)(idx + 1)) < 0)
 		return oom(r);
@@ -427,7 +519,9 @@ static int depth_in(yreader *r, uint32_t line, uint32_t col)
 {
 	if (++r->depth > r->limits.max_depth)
 		return fail(r, PC_ELIMIT, line, col,
-			    "nesting deeper than the limit of %u levels",
+			    "nesting deeper than the limit of %u levels: a plan "
+			    "or rule pack needs far fewer, so look for brackets "
+			    "left open or runaway indentation here",
 			    (unsigned)r->limits.max_depth);
 	return 0;
 }
@@ -463,11 +557,15 @@ static int next_raw(yreader *r, yr_event *ev, uint32_t *alias)
 			*alias = re->alias;
 			return 0;
 		}
+		/* Named where the document says it: at the alias that
+		 * started this expansion, not inside the anchored node. */
 		if (++r->alias_events > r->limits.max_alias_events)
-			return fail(r, PC_ELIMIT, re->line, re->col,
+			return fail(r, PC_ELIMIT, r->frames[0].line,
+				    r->frames[0].col,
 				    "aliases expand to more than %llu YAML "
-				    "events (a \"billion laughs\" document?); "
-				    "the limit stops runaway expansion",
+				    "events (a \"billion laughs\" document?), "
+				    "the limit that stops runaway expansion: "
+				    "alias fewer or smaller nodes",
 				    (unsigned long long)r->limits.max_alias_events);
 		if (ev->type == YR_SEQ_START || ev->type == YR_MAP_START)
 			return depth_in(r, ev->line, ev->col);
@@ -516,7 +614,9 @@ static int next_raw(yreader *r, yr_event *ev, uint32_t *alias)
 		if (e->data.scalar.length > r->limits.max_scalar_len)
 			return fail(r, PC_ELIMIT, line, col,
 				    "a scalar of %zu bytes is over the limit "
-				    "of %llu bytes", e->data.scalar.length,
+				    "of %llu bytes: shorten it (no field of a "
+				    "plan or rule pack needs that much text)",
+				    e->data.scalar.length,
 				    (unsigned long long)r->limits.max_scalar_len);
 		ev->type = YR_SCALAR;
 		ev->text = (const char *)e->data.scalar.value;
@@ -572,13 +672,16 @@ static int push_frame(yreader *r, uint32_t rec, uint32_t line, uint32_t col)
 {
 	if (r->nframes >= r->limits.max_depth)
 		return fail(r, PC_ELIMIT, line, col,
-			    "aliases nested deeper than the limit of %u levels",
+			    "aliases nested deeper than the limit of %u "
+			    "levels: alias fewer or smaller nodes",
 			    (unsigned)r->limits.max_depth);
 	if (pc_grow(&r->frames, &r->frames_cap, r->nframes + 1,
 		    sizeof *r->frames) < 0)
 		return oom(r);
 	r->frames[r->nframes].rec = rec;
 	r->frames[r->nframes].pos = r->recs[rec].start;
+	r->frames[r->nframes].line = line;
+	r->frames[r->nframes].col = col;
 	r->nframes++;
 	return 0;
 }
@@ -840,6 +943,7 @@ static int record_inline(yreader *r, const yr_event *ev, uint32_t *out)
 			return oom(r);
 		r->recs[r->nrecs].start = start;
 		r->recs[r->nrecs].end = r->frames[fi].pos;
+		r->recs[r->nrecs].name = NULL;
 		r->recs[r->nrecs].open = false;
 		*out = (uint32_t)r->nrecs++;
 		return 0;
@@ -851,6 +955,7 @@ static int record_inline(yreader *r, const yr_event *ev, uint32_t *out)
 	    pc_grow(&r->open, &r->open_cap, r->nopen + 1, sizeof *r->open) < 0)
 		return oom(r);
 	r->recs[r->nrecs].start = r->nlog - 1;
+	r->recs[r->nrecs].name = NULL;
 	r->recs[r->nrecs].open = true;
 	r->open[r->nopen].rec = (uint32_t)r->nrecs;
 	r->open[r->nopen].depth = r->depth - 1;
