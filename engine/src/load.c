@@ -16,7 +16,9 @@
  * caller's pc_errors: an unreadable file, broken YAML or a YAML limit (see
  * yread.h), an empty file, a top-level node that is not a mapping, a
  * `plancheck:` value other than plan/1 (a rule pack says so), more units or
- * people than the limits allow, and running out of memory.
+ * people than the limits allow, a regular expression in applies_to longer
+ * than max_regex_len (a PROB_LIMIT from the selector parser), and running
+ * out of memory.
  *
  * Choices the specification leaves open:
  *   - Required keys: plancheck, plan, plan.id, plan.name and units at the
@@ -105,6 +107,7 @@ typedef struct loader {
 	pc_limits limits;
 	pc_errors *errors;
 	bool oom;                 /* the problem sink ran out of memory */
+	bool limit_hit;           /* a PROB_LIMIT came: the load fails */
 	bool seen_plancheck, seen_plan, seen_units;
 	/* entities, in document order */
 	vec titles, people, units, tasks, waivers, rules;
@@ -175,7 +178,9 @@ static void vec_free(vec *v)
 /* ---- findings ------------------------------------------------------------ */
 
 /* The problem sink: every problem becomes a plan finding. Its target is
- * filled in when the entity it belongs to is complete (set_targets). */
+ * filled in when the entity it belongs to is complete (set_targets). A
+ * limit is the exception: it goes to the errors, and the load stops at the
+ * end of the top-level section that hit it. */
 static void add_finding(void *ctx, prob_kind kind, const char *file,
 			uint32_t line, uint32_t col, const char *msg)
 {
@@ -184,6 +189,12 @@ static void add_finding(void *ctx, prob_kind kind, const char *file,
 	load_finding *f;
 
 	(void)file;
+	if (kind == PROB_LIMIT) {
+		ld->limit_hit = true;
+		if (errors_add(ld->errors, plan->file, line, col, "%s", msg) < 0)
+			ld->oom = true;
+		return;
+	}
 	if (pc_grow(&plan->findings, &plan->findings_cap, plan->nfindings + 1,
 		    sizeof *plan->findings) < 0) {
 		ld->oom = true;
@@ -982,7 +993,9 @@ static int parse_unit(loader *ld, const yr_event *first, void *arg)
 	if (ld->units.n >= ld->limits.max_units)
 		return fatal(ld, PC_ELIMIT, first->line, first->col,
 			     "more than %u units: over the limit of units in "
-			     "one plan", (unsigned)ld->limits.max_units);
+			     "one plan; split it into several plans (one "
+			     "run checks them all)",
+			     (unsigned)ld->limits.max_units);
 	if (!(u = arena_zalloc(&plan->arena, sizeof *u)))
 		return PC_ENOMEM;
 	u->where = at(first->line, first->col);
@@ -1266,7 +1279,9 @@ static int parse_person(loader *ld, const yr_event *first, void *arg)
 	if (ld->people_seen++ >= ld->limits.max_people)
 		return fatal(ld, PC_ELIMIT, first->line, first->col,
 			     "more than %u people: over the limit of people "
-			     "in one plan", (unsigned)ld->limits.max_people);
+			     "in one plan; split it into several plans (one "
+			     "run checks them all)",
+			     (unsigned)ld->limits.max_people);
 	if (!(p = arena_zalloc(&plan->arena, sizeof *p)))
 		return PC_ENOMEM;
 	p->where = at(first->line, first->col);
@@ -1615,6 +1630,8 @@ static int read_top(loader *ld, const yr_event *root)
 		}
 		if (rc == 0 && ld->oom)
 			rc = PC_ENOMEM;
+		if (rc == 0 && ld->limit_hit)
+			rc = PC_ELIMIT;
 		if (rc < 0) {
 			yr_map_abort(ld->r, &m);
 			return rc;

@@ -16,6 +16,7 @@ static const char *const rule_ids[] = {
 	[PROB_CYCLE] = "plan/cycle",
 	[PROB_PROGRESS_NA] = "plan/progress-not-applicable",
 	[PROB_BAD_REGEX] = "plan/bad-value",
+	[PROB_LIMIT] = "plan/bad-value",
 };
 
 const char *prob_rule_id(prob_kind kind)

@@ -23,7 +23,9 @@ typedef enum prob_kind {
 	PROB_UNKNOWN_REF,         /* plan/unknown-ref */
 	PROB_CYCLE,               /* plan/cycle */
 	PROB_PROGRESS_NA,         /* plan/progress-not-applicable */
-	PROB_BAD_REGEX            /* an invalid regular expression */
+	PROB_BAD_REGEX,           /* an invalid regular expression */
+	PROB_LIMIT                /* a resource limit: the load fails with
+				     PC_ELIMIT, never a finding */
 } prob_kind;
 
 /* The `plan/...` rule id of a kind. */

@@ -56,7 +56,8 @@ static void on_problem(void *ctx, prob_kind kind, const char *file,
 {
 	loader *L = ctx;
 
-	(void)kind;
+	if (kind == PROB_LIMIT)
+		L->limit_hit = true;
 	if (errors_add(L->errors, file, line, col, "%s", msg) < 0)
 		L->oom = true;
 }
@@ -324,11 +325,10 @@ static int take_regex(loader *L, const yr_event *ev, const char *key,
 	size_t offset = 0;
 
 	if (ev->len > L->limits->max_regex_len) {
-		report(L, PROB_BAD_REGEX, ev->line, ev->col,
+		report(L, PROB_LIMIT, ev->line, ev->col,
 		       "the regular expression in '%s' is %zu bytes, over the "
-		       "limit of %u bytes", key, ev->len,
+		       "limit of %u bytes: shorten it", key, ev->len,
 		       (unsigned)L->limits->max_regex_len);
-		L->limit_hit = true;
 		return 0;
 	}
 	*out = regex_compile(L->a, ev->text, ev->len, L->limits, err,
@@ -1638,11 +1638,11 @@ static int read_rules(loader *L, const yr_event *ev)
 		L->rules_seen++;
 		if (L->set->nrules + L->rules_seen ==
 		    (size_t)L->limits->max_rules + 1) {
-			report(L, PROB_BAD_VALUE, item.line, item.col,
+			report(L, PROB_LIMIT, item.line, item.col,
 			       "more rules than the limit of %u in one rule "
-			       "set (this is rule %zu of the pack)",
+			       "set (this is rule %zu of the pack): split "
+			       "the rules over several runs",
 			       (unsigned)L->limits->max_rules, L->rules_seen);
-			L->limit_hit = true;
 		}
 		if (item.type != YR_MAP_START) {
 			report(L, PROB_BAD_TYPE, item.line, item.col,

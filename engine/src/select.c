@@ -183,6 +183,15 @@ static int parse_regex(yreader *r, arena *a, const pc_limits *limits,
 		return rc;
 	if (!is_text(&ev))
 		return bad_type(r, probs, &ev, "a regular expression (a string)");
+	/* Checked before compiling, so the message does not quote the
+	 * whole expression. */
+	if (limits && ev.len > limits->max_regex_len) {
+		prob_report(probs, PROB_LIMIT, ev.line, ev.col,
+			    "the regular expression is %zu bytes, over the "
+			    "limit of %u bytes: shorten it", ev.len,
+			    (unsigned)limits->max_regex_len);
+		return 0;
+	}
 	out->regex = regex_compile(a, ev.text, ev.len, limits, err, sizeof err,
 				   &off);
 	if (!out->regex) {
