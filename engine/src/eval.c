@@ -15,7 +15,9 @@ pc_finding *eval_finding(eval_ctx *ctx, const rule *r, loc where,
 	const char *msg = default_msg;
 	pc_finding *f;
 
-	if (ctx->status)
+	/* A rule stopped by a regular expression limit says nothing more:
+	 * what it would say now rests on matches it could not make. */
+	if (ctx->status || eval_regex_stopped(ctx, r))
 		return NULL;
 	if (r->message.nparts)
 		msg = tmpl_expand(&ctx->report->arena, &r->message,
@@ -35,14 +37,25 @@ nomem:
 void eval_regex_limit(eval_ctx *ctx, const rule *r, loc where,
 		      pc_target_type type, const char *target_id)
 {
+	pc_limits lim;
 	const char *msg;
 
-	if (ctx->status)
+	if (ctx->status || ctx->regex_stopped == r)
 		return;
+	ctx->regex_stopped = r;
+	if (ctx->rules)
+		lim = ctx->rules->limits;
+	else
+		pc_limits_default(&lim);
 	msg = arena_printf(&ctx->report->arena,
 			   "rule %s could not judge %s %s: a regular expression "
-			   "hit its match or depth limit", r->id,
-			   pc_target_type_name(type), target_id ? target_id : "");
+			   "hit its match or depth limit (%u steps, %u levels), "
+			   "so the rule judges nothing more in this plan; simplify "
+			   "the expression (nested repeats such as (a+)+ "
+			   "backtrack without end)", r->id,
+			   pc_target_type_name(type), target_id ? target_id : "",
+			   (unsigned)lim.regex_match_limit,
+			   (unsigned)lim.regex_depth_limit);
 	if (!msg || !report_add(ctx->report, r->id, PC_SEV_ERROR, msg, r->basis,
 				where, type, target_id))
 		ctx->status = PC_ENOMEM;
@@ -106,8 +119,11 @@ void eval_check_under(eval_ctx *ctx, const rule *r, const selector *s)
 int eval_select(eval_ctx *ctx, const rule *r, const selector *s,
 		const unit *u)
 {
-	int m = selector_match(s, ctx->plan, u);
+	int m;
 
+	if (eval_regex_stopped(ctx, r))
+		return 0;
+	m = selector_match(s, ctx->plan, u);
 	if (m < 0) {
 		eval_regex_limit(ctx, r, plan_loc(ctx->plan, u->where),
 				 PC_TARGET_UNIT, u->id);

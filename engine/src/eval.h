@@ -9,6 +9,9 @@ typedef struct eval_ctx {
 	pc_report *report;
 	pc_date as_of;
 	int status;            /* 0, or PC_ENOMEM once memory ran out */
+	/* The rule whose regular expression hit a PCRE2 limit: it runs no
+	 * more expressions in this check (see eval_regex_limit). */
+	const rule *regex_stopped;
 } eval_ctx;
 
 /* Add a finding for rule r: severity, basis from the rule; the message is
@@ -16,9 +19,17 @@ typedef struct eval_ctx {
 pc_finding *eval_finding(eval_ctx *ctx, const rule *r, loc where,
 			 pc_target_type type, const char *target_id,
 			 const tmpl_args *args, const char *default_msg);
-/* Report a regular expression that hit its limit while evaluating r. */
+/* Report a regular expression that hit its limit while evaluating r, on
+ * the first hit only, and stop r's expressions: an expression that hit
+ * the limit once backtracks without end, and running it on every unit of
+ * a big plan costs a full match budget each time (minutes in all). Kind
+ * files test eval_regex_stopped before matching. */
 void eval_regex_limit(eval_ctx *ctx, const rule *r, loc where,
 		      pc_target_type type, const char *target_id);
+static inline bool eval_regex_stopped(const eval_ctx *ctx, const rule *r)
+{
+	return ctx->regex_stopped == r;
+}
 /* A rules/unknown-ref info finding, positioned in the rule file. */
 void eval_unknown_ref(eval_ctx *ctx, const rule *r, rloc where,
 		      const char *what, const char *name);

@@ -183,8 +183,11 @@ void eval_deadline(eval_ctx *ctx, const rule *r)
 		return;
 	for (i = 0; i < plan->ntasks && !ctx->status; i++) {
 		const task *t = plan->tasks[i];
-		int m = regex_match(d->task_regex, t->id, strlen(t->id));
+		int m;
 
+		if (eval_regex_stopped(ctx, r))
+			break;
+		m = regex_match(d->task_regex, t->id, strlen(t->id));
 		if (m < 0) {
 			eval_regex_limit(ctx, r, plan_loc(ctx->plan, t->where),
 					 PC_TARGET_TASK, t->id);

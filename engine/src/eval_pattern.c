@@ -43,6 +43,8 @@ static void judge(eval_ctx *ctx, const rule *r, const subject *s)
 	const char *name = s->name ? s->name : "";
 	int m;
 
+	if (eval_regex_stopped(ctx, r))
+		return;
 	if (!text) {
 		if (!pt->required)
 			return;

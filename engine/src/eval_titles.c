@@ -467,6 +467,10 @@ static const char *allow_fails(titles_eval *te, const title_combo *c,
 		}
 	}
 	if (c->holder.given) {
+		if (eval_regex_stopped(te->ctx, te->r)) {
+			*limit_hit = true;
+			return NULL;
+		}
 		m = person_selector_match(&c->holder, p);
 		if (m < 0) {
 			*limit_hit = true;

@@ -17,8 +17,9 @@
  *   - A parent chain that loops is reported once, at the loop's first
  *     unit in document order, and cut there: that unit becomes a root.
  *   - A regular expression of a task's applies_to that hits its match
- *     limit is reported once per task (plan/bad-value) and the units it
- *     could not judge do not owe the task. */
+ *     limit is reported once per task (plan/bad-value) and is not run
+ *     again for that task: the unit it could not judge and the units
+ *     after it in document order do not owe the task. */
 #include "model.h"
 #include "alloc.h"
 #include "problems.h"
@@ -362,18 +363,23 @@ static int link_tasks(resolver *rs)
 		uint32_t n = 0;
 		bool limit_hit = false;
 
-		for (i = 0; i < rs->n; i++) {
+		/* After a limit hit the expression is not run again: it
+		 * backtracks without end, and each run costs a full match
+		 * budget (minutes over a big plan). */
+		for (i = 0; i < rs->n && !limit_hit; i++) {
 			unit *u = rs->doc[i];
 			int m = selector_match(&tk->applies_to, plan, u);
 
-			if (m < 0 && !limit_hit) {
+			if (m < 0) {
 				loc at = { plan->file, tk->applies_to.line,
 					   tk->applies_to.col };
 				report_on(rs, PROB_BAD_VALUE, at,
 					  PC_TARGET_TASK, tk->id,
 					  "a regular expression of applies_to "
 					  "hit its match limit on unit '%s'; "
-					  "such units are left out", u->id);
+					  "that unit and those after it are "
+					  "left out: simplify the expression",
+					  u->id);
 				limit_hit = true;
 			}
 			if (m != 1)

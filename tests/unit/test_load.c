@@ -761,15 +761,16 @@ static void deep_chain(void **state)
 	free(text);
 }
 
-/* A task whose applies_to cannot be judged: one finding for the task,
- * and the units it could not judge do not owe it. */
+/* A task whose applies_to cannot be judged: one finding for the task;
+ * the expression is not run again, so the unit it could not judge and
+ * those after it do not owe the task, while those before it do. */
 static void applies_to_match_limit(void **state)
 {
 	static const char text[] = HEAD
 		"units:\n"
-		"  - { id: A, level: x, name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa! }\n"
-		"  - { id: B, level: x, name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa! }\n"
 		"  - { id: C, level: x, name: aa }\n"
+		"  - { id: A, level: x, name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa! }\n"
+		"  - { id: B, level: x, name: aa }\n"
 		"tasks:\n"
 		"  - id: t\n"
 		"    due: 2019-01-01\n"
