@@ -229,6 +229,8 @@ int out_json_write(FILE *out, const pc_report *const *reports, size_t count,
 		const char *plan_file = plan_file_of(reports[r]);
 
 		for (i = 0; i < pc_report_lagging_count(reports[r]); i++) {
+			if (out_lagging_repeats(reports[r], i))
+				continue;
 			put_lagging(&w, pc_report_lagging(reports[r], i),
 				    plan_file);
 			out_flush_if_big(os);

@@ -347,6 +347,8 @@ static void put_lagging(out_stream *os, const pc_report *const *reports,
 	put_row(b, col_heads, widths, count > 1);
 	for (r = 0; r < count; r++) {
 		for (i = 0; i < pc_report_lagging_count(reports[r]); i++) {
+			if (out_lagging_repeats(reports[r], i))
+				continue;
 			lag_cells(pc_report_lagging(reports[r], i), due,
 				  progress, sizeof progress, cells);
 			put_row(b, cells, widths, count > 1);

@@ -200,3 +200,27 @@ void out_text_clean(strbuf *b, const char *s, size_t len)
 	if (p > run)
 		sb_add(b, (const char *)run, (size_t)(p - run));
 }
+
+/* The rows of one unit and task are adjacent (the list is sorted by file,
+ * unit, task), and there are seldom more than two of them. */
+bool out_lagging_repeats(const pc_report *rep, size_t i)
+{
+	const pc_lagging *l = pc_report_lagging(rep, i), *e;
+	size_t j;
+
+	if (!l)
+		return false;
+	for (j = i; j-- > 0; ) {
+		e = pc_report_lagging(rep, j);
+		if (strcmp(e->unit, l->unit) != 0 ||
+		    strcmp(e->task, l->task) != 0 ||
+		    (e->file != l->file && (!e->file || !l->file ||
+					    strcmp(e->file, l->file) != 0)))
+			return false;
+		if (e->due == l->due && e->state == l->state &&
+		    e->days == l->days && e->percent == l->percent &&
+		    e->expected == l->expected)
+			return true;
+	}
+	return false;
+}

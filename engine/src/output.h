@@ -67,4 +67,9 @@ size_t out_utf8_seq(const unsigned char *s);
  * and control characters (C0 except tab, DEL, C1) become U+FFFD, so a
  * name in a plan can neither break a line nor send escape sequences. */
 void out_text_clean(strbuf *b, const char *s, size_t len);
+/* Does the i-th lagging row of rep say nothing that an earlier row does
+ * not? Two deadline rules on one task find the same unit lagging, and
+ * rows that differ only in the rule (which text and JSON do not print)
+ * are printed once. */
+bool out_lagging_repeats(const pc_report *rep, size_t i);
 #endif
