@@ -616,7 +616,6 @@ static int read_attrs(loader *ld, attrs *out)
 			break;
 		}
 		a->key = name;
-		a->where = at(key.line, key.col);
 		if ((rc = attr_value(ld, &ev, &a->val)) < 0)
 			break;
 	}

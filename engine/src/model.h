@@ -39,10 +39,11 @@ typedef struct value {
 				 VAL_BOOL: 0 or 1 */
 } value;
 
+/* No location of its own: nothing reports on one attribute after
+ * loading, and a national plan has hundreds of thousands of them. */
 typedef struct attr {
 	const char *key;      /* interned */
 	value val;
-	ploc where;
 } attr;
 
 typedef struct attrs {

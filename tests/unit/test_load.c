@@ -217,7 +217,7 @@ static void check_valid_model(const pc_plan *plan)
 	assert_int_equal(v->type, VAL_STRING);
 	assert_string_equal(v->text, "12");
 	assert_null(attrs_get(&p1->attrs, "missing"));
-	assert_int_equal(p1->attrs.items[0].where.line, 26);
+	assert_string_equal(p1->attrs.items[0].key, "party_member");
 
 	/* Task owners (document order) with their progress. */
 	merge = task_by_id(plan, "merge");
