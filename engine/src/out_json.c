@@ -162,9 +162,10 @@ static const char *plan_file_of(const pc_report *rep)
 }
 
 /*
- * Write one object for the whole run: the plans in argument order, the
- * summary over all of them, every finding (plans in order, each plan's
- * findings in its sorted order) and every lagging row likewise.
+ * Write one object for the whole run: the plans in the order given
+ * (pc_write sorts them by file), the summary over all of them, every
+ * finding (plans in order, each plan's findings in its sorted order) and
+ * every lagging row likewise.
  */
 int out_json_write(FILE *out, const pc_report *const *reports, size_t count,
 		   const pc_output_options *options)

@@ -1,6 +1,7 @@
 /* output.c - pc_write: the format table and the buffered stream the
  * writers share. */
 #include "output.h"
+#include "alloc.h"
 
 #include <string.h>
 
@@ -88,6 +89,35 @@ int out_stream_finish(out_stream *os)
 	return os->status;
 }
 
+static const char *report_file(const pc_report *rep)
+{
+	const char *file = pc_plan_file(pc_report_plan(rep));
+
+	return file ? file : "";
+}
+
+/*
+ * Findings are sorted by file first (rules-format.md, "Determinism"), and
+ * each report's findings are sorted already, so the reports go to the
+ * writers in the order of their plans' files: the plans of a directory
+ * come that way anyway, plans named on the command line in any order.
+ * Reports of one file keep their order. Insertion sort: stable, and
+ * linear on the usual, already sorted, input.
+ */
+static void sort_by_file(const pc_report **v, size_t count)
+{
+	size_t i, j;
+
+	for (i = 1; i < count; i++) {
+		const pc_report *r = v[i];
+
+		for (j = i; j > 0 &&
+		     strcmp(report_file(v[j - 1]), report_file(r)) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = r;
+	}
+}
+
 /*
  * Write the reports in format to out, then flush out: 0, PC_ENOMEM,
  * PC_EIO (a write failed), or PC_EUSAGE (no such format, a NULL report).
@@ -96,8 +126,9 @@ int pc_write(FILE *out, pc_format format, const pc_report *const *reports,
 	     size_t count, const pc_output_options *options)
 {
 	static const pc_output_options defaults;
+	const pc_report **sorted = NULL;
 	size_t i;
-	int rc;
+	int rc = PC_EUSAGE;
 
 	if (!out || (count && !reports))
 		return PC_EUSAGE;
@@ -106,15 +137,24 @@ int pc_write(FILE *out, pc_format format, const pc_report *const *reports,
 			return PC_EUSAGE;
 	if (!options)
 		options = &defaults;
+	if (count > 1) {
+		sorted = pc_malloc(count * sizeof *sorted);
+		if (!sorted)
+			return PC_ENOMEM;
+		memcpy(sorted, reports, count * sizeof *sorted);
+		sort_by_file(sorted, count);
+		reports = sorted;
+	}
 	for (i = 0; i < NFORMATS; i++) {
 		if (formats[i].format != format)
 			continue;
 		rc = formats[i].write(out, reports, count, options);
 		if (rc == 0 && (fflush(out) != 0 || ferror(out)))
 			rc = PC_EIO;
-		return rc;
+		break;
 	}
-	return PC_EUSAGE;
+	pc_free(sorted);
+	return rc;
 }
 
 size_t out_utf8_seq(const unsigned char *s)
