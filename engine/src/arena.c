@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define ARENA_ALIGN 8
-#define ARENA_CHUNK (64 * 1024)
+#define ARENA_CHUNK ((size_t)64 * 1024)
 
 struct arena_chunk {
 	arena_chunk *next;

@@ -39,25 +39,25 @@ static int is_leap(int y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-int pc_date_parse(const char *s, size_t len, pc_date *out)
+int pc_date_parse(const char *text, size_t len, pc_date *out)
 {
 	static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int y = 0;
 	unsigned m, d, dim;
 	size_t i;
 
-	if (len != 10 || s[4] != '-' || s[7] != '-')
+	if (len != 10 || text[4] != '-' || text[7] != '-')
 		return -1;
 	for (i = 0; i < 10; i++) {
 		if (i == 4 || i == 7)
 			continue;
-		if (s[i] < '0' || s[i] > '9')
+		if (text[i] < '0' || text[i] > '9')
 			return -1;
 	}
 	for (i = 0; i < 4; i++)
-		y = y * 10 + (s[i] - '0');
-	m = (unsigned)(s[5] - '0') * 10 + (unsigned)(s[6] - '0');
-	d = (unsigned)(s[8] - '0') * 10 + (unsigned)(s[9] - '0');
+		y = y * 10 + (text[i] - '0');
+	m = (unsigned)(text[5] - '0') * 10 + (unsigned)(text[6] - '0');
+	d = (unsigned)(text[8] - '0') * 10 + (unsigned)(text[9] - '0');
 	if (y < 1 || m < 1 || m > 12 || d < 1)
 		return -1;
 	dim = mdays[m - 1] + (m == 2 && is_leap(y));

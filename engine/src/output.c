@@ -22,7 +22,7 @@ static const struct output_format {
 
 /* Flush threshold: large enough for few write calls, small enough that a
  * report of a hundred thousand findings never sits whole in memory. */
-#define OUT_CHUNK (64 * 1024)
+#define OUT_CHUNK ((size_t)64 * 1024)
 
 int output_format_parse(const char *name, pc_format *out)
 {
