@@ -232,6 +232,41 @@ static void unknown_option(cli_parser *p, const char *arg)
 				arg);
 }
 
+/* The short option at p->cluster (a letter of -abc or -rFILE): its id,
+ * *arg set when it takes a value; CLI_ERROR (reported) when unknown or
+ * its value is missing. */
+static int next_short(cli_parser *p, const char **arg)
+{
+	const cli_option *o;
+	const char *a = p->cluster;
+
+	for (o = p->options; o->id; o++)
+		if (o->short_name && o->short_name == *a)
+			break;
+	if (!o->id) {
+		char bad[3] = { '-', *a, '\0' };
+		unknown_option(p, bad);
+		return CLI_ERROR;
+	}
+	p->cluster = a + 1;
+	p->name = o->long_name;
+	if (!o->has_arg)
+		return o->id;
+	if (*p->cluster) {            /* -rFILE */
+		*arg = p->cluster;
+		p->cluster = NULL;
+		return o->id;
+	}
+	p->cluster = NULL;
+	if (p->index >= p->argc) {
+		cli_usage_error(p->command, p->usage,
+				"option '-%c' needs a value", o->short_name);
+		return CLI_ERROR;
+	}
+	*arg = p->argv[p->index++];
+	return o->id;
+}
+
 int cli_next(cli_parser *p, const char **arg)
 {
 	const cli_option *o;
@@ -239,19 +274,8 @@ int cli_next(cli_parser *p, const char **arg)
 	size_t len;
 
 	*arg = NULL;
-	if (p->cluster && *p->cluster) {
-		a = p->cluster;
-		for (o = p->options; o->id; o++)
-			if (o->short_name && o->short_name == *a)
-				break;
-		if (!o->id) {
-			char bad[3] = { '-', *a, '\0' };
-			unknown_option(p, bad);
-			return CLI_ERROR;
-		}
-		p->cluster = a + 1;
-		goto matched_short;
-	}
+	if (p->cluster && *p->cluster)
+		return next_short(p, arg);
 	p->cluster = NULL;
 	if (p->index >= p->argc)
 		return CLI_END;
@@ -261,8 +285,12 @@ int cli_next(cli_parser *p, const char **arg)
 		return CLI_POSITIONAL;
 	}
 	if (strcmp(a, "--") == 0) {
+		/* Everything after it is an operand, even "-x". */
 		p->operands_only = true;
-		return cli_next(p, arg);
+		if (p->index >= p->argc)
+			return CLI_END;
+		*arg = p->argv[p->index++];
+		return CLI_POSITIONAL;
 	}
 	if (a[1] == '-') {
 		eq = strchr(a + 2, '=');
@@ -299,25 +327,7 @@ int cli_next(cli_parser *p, const char **arg)
 		return o->id;
 	}
 	p->cluster = a + 1;
-	return cli_next(p, arg);
-
-matched_short:
-	p->name = o->long_name;
-	if (!o->has_arg)
-		return o->id;
-	if (*p->cluster) {            /* -rFILE */
-		*arg = p->cluster;
-		p->cluster = NULL;
-		return o->id;
-	}
-	p->cluster = NULL;
-	if (p->index >= p->argc) {
-		cli_usage_error(p->command, p->usage,
-				"option '-%c' needs a value", o->short_name);
-		return CLI_ERROR;
-	}
-	*arg = p->argv[p->index++];
-	return o->id;
+	return next_short(p, arg);
 }
 
 /* ---- messages ---- */

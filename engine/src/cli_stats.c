@@ -284,6 +284,7 @@ static int sink_open(sink *s, const char *path)
 {
 	struct stat st;
 	mode_t mask;
+	size_t size;
 	int fd;
 
 	memset(s, 0, sizeof *s);
@@ -305,13 +306,13 @@ static int sink_open(sink *s, const char *path)
 		}
 		return 0;
 	}
-	s->tmp = pc_malloc(strlen(path) + sizeof ".tmp-XXXXXX");
+	size = strlen(path) + sizeof ".tmp-XXXXXX";
+	s->tmp = pc_malloc(size);
 	if (!s->tmp) {
 		cli_error("out of memory");
 		return -1;
 	}
-	strcpy(s->tmp, path);
-	strcat(s->tmp, ".tmp-XXXXXX");
+	snprintf(s->tmp, size, "%s.tmp-XXXXXX", path);
 	fd = mkstemp(s->tmp);
 	if (fd < 0) {
 		cli_error("cannot write to '%s': %s", path, strerror(errno));
