@@ -667,12 +667,17 @@ unsigned ci_source_end_column(ci_sources *s, const char *file, unsigned line,
 		if (*p == '#' && p > src->text && (p[-1] == ' ' || p[-1] == '\t'))
 			break;
 		if (flow) {
-			if (*p == '[' || *p == '{')
+			/* The value ends at the bracket that closes the
+			 * collection it is in, or at a comma of that one. */
+			if (*p == '[' || *p == '{') {
 				depth++;
-			else if ((*p == ']' || *p == '}') && depth-- == 0)
+			} else if (*p == ']' || *p == '}') {
+				if (depth == 0)
+					break;
+				depth--;
+			} else if (*p == ',' && depth == 0) {
 				break;
-			else if (*p == ',' && depth == 0)
-				break;
+			}
 		}
 		n = ci_utf8_len(p, NULL);
 		p += n ? n : 1;

@@ -223,7 +223,7 @@ static void put_case(strbuf *b, const pc_report *rep, const suite *s,
 			if (fails(fs[i]))
 				first = fs[i];
 		ci_reset(tmp);
-		if (failing == 1)
+		if (failing == 1 && first)
 			sb_puts(tmp, first->message ? first->message : "");
 		else
 			sb_printf(tmp, "%zu findings", failing);

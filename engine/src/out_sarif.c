@@ -168,12 +168,15 @@ static void put_rule(sarif *s, const ci_rule *r)
 
 	/* name: the id in PascalCase, as SARIF suggests for names. */
 	for (p = r->id; *p; p++) {
-		if (*p == '-' || *p == '_' || *p == '.' || *p == '/') {
+		char c = *p;
+
+		if (c == '-' || c == '_' || c == '.' || c == '/') {
 			up = true;
 			continue;
 		}
-		sb_putc(&name, up && *p >= 'a' && *p <= 'z' ?
-			(char)(*p - 'a' + 'A') : *p);
+		if (up && c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		sb_putc(&name, c);
 		up = false;
 	}
 
