@@ -174,7 +174,6 @@ int tmpl_parse(arena *a, const char *text, size_t len, problems *probs,
 			/* Resume at what stopped the name: it may open
 			 * a good placeholder. */
 			i = lit = j;
-			continue;
 		} else {
 			const char *name = text + i + 1;
 			size_t nlen = j - i - 1;
