@@ -743,10 +743,9 @@ static int district(gen *g, rng *r, int ind, const province *pv, int k)
 			head = front;
 		else if (i == DIV_TUYEN_GIAO)
 			head = propaganda;
-		else if (i == DIV_KIEM_TRA)
-			head = inspector;
-		else if (i == DIV_TAI_CHINH && forbidden)
-			head = inspector;    /* breaks the forbid entry */
+		else if (i == DIV_KIEM_TRA ||
+			 (i == DIV_TAI_CHINH && forbidden))
+			head = inspector;    /* finance too: breaks the forbid entry */
 		snprintf(sub, sizeof sub, "%s-P%02d", id, i + 1);
 		division(g, r, ind + 4, pv, sub, d->name, d->kind, d->head_title,
 			 head, i > DIV_FIRST_PLAIN ? plain_division : NULL);
@@ -1033,7 +1032,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gen-plan: %s: %llu provinces, %" PRIu32 " units, "
 			"%" PRIu32 " people, %" PRIu32 " positions, %zu waivers, "
 			"%.1f MiB\n", path, provinces, g.units, g.people,
-			g.positions, g.nwaivers + 1, size / 1048576.0);
+			g.positions, g.nwaivers + 1, (double)size / 1048576.0);
 	rc = 0;
 out:
 	return rc;

@@ -73,6 +73,7 @@ out:
 int main(int argc, char **argv)
 {
 	unsigned long n, failures = 0, step = 1;
+	const char *env_step;
 	char *want = NULL, *got = NULL;
 	size_t want_len = 0, got_len = 0;
 	int rc;
@@ -81,8 +82,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: fault_sweep PLAN [RULES...]\n");
 		return 2;
 	}
-	if (getenv("FAULT_STEP"))
-		step = strtoul(getenv("FAULT_STEP"), NULL, 10);
+	env_step = getenv("FAULT_STEP");
+	if (env_step)
+		step = strtoul(env_step, NULL, 10);
 	if (step == 0)
 		step = 1;
 	/* The run must pass without faults first. */

@@ -215,6 +215,7 @@ static char *line_with(const char *hay, const char *needle)
 	if (!p) {
 		fprintf(stderr, "missing: %s\n--- in:\n%s\n", needle, hay);
 		fail();
+		return NULL;    /* not reached: fail() does not return */
 	}
 	start = p;
 	while (start > hay && start[-1] != '\n')
@@ -499,11 +500,11 @@ static void test_sarif_uris_and_regions(void **state)
 	p = strstr(out, "\"startColumn\": ");
 	assert_non_null(p);
 	{
-		unsigned start = (unsigned)atoi(p + 15);
+		unsigned long start = strtoul(p + 15, NULL, 10);
 		const char *e = strstr(p, "\"endColumn\": ");
 
 		assert_non_null(e);
-		assert_true((unsigned)atoi(e + 13) > start + 1);
+		assert_true(strtoul(e + 13, NULL, 10) > start + 1);
 	}
 	free(out);
 

@@ -57,7 +57,9 @@ static void put(fx *x, const char *s, size_t n)
 	x->out[x->len] = '\0';
 }
 
-/* Write the node starting at *ev; 0 or the reader's fatal code. */
+/* Write the node starting at *ev; 0 or the reader's fatal code.
+ * Recursive: the reader's nesting limit bounds the depth.
+ * NOLINTNEXTLINE(misc-no-recursion) */
 static int dump(fx *x, const yr_event *ev)
 {
 	yr_event key, item;
