@@ -68,9 +68,12 @@ static void measure_unit(quota_eval *qe, const unit *u)
 	qe->own[x] = 0;
 	qe->own_has[x] = 0;
 	if (q->measure == MEASURE_UNITS) {
-		/* The inner selector decides which units count (by default
-		 * those that exist after the plan). */
-		qe->own[x] = eval_select(qe->ctx, qe->r, &q->units, u);
+		/* The inner selector decides which units count, among those
+		 * that exist after the plan: a selector's status can name
+		 * merged or dissolved units, which are gone and never
+		 * count. */
+		if (unit_exists_after(u))
+			qe->own[x] = eval_select(qe->ctx, qe->r, &q->units, u);
 		qe->own_has[x] = 1;
 		return;
 	}
