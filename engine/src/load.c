@@ -274,12 +274,15 @@ static bool text_is(const char *text, size_t len, const char *word)
 	return len == n && memcmp(text, word, n) == 0;
 }
 
+/* The first byte rules out most candidates before a length is taken
+ * (an empty key never matches: no candidate is empty). */
 static int key_index(const yr_event *key, const char *const *keys)
 {
 	int i;
 
 	for (i = 0; keys[i]; i++)
-		if (text_is(key->text, key->len, keys[i]))
+		if (keys[i][0] == key->text[0] &&
+		    text_is(key->text, key->len, keys[i]))
 			return i;
 	return -1;
 }

@@ -1081,30 +1081,45 @@ fail:
 
 /* ---- scalar helpers ---------------------------------------------------------- */
 
+/* These two run on nearly every scalar: the length rules out most texts
+ * before any comparison. */
 bool yr_is_null(const yr_event *ev)
 {
+	const char *s = ev->text;
+
 	if (ev->type != YR_SCALAR || !ev->plain)
 		return false;
-	return ev->len == 0 || strcmp(ev->text, "~") == 0 ||
-	       strcmp(ev->text, "null") == 0 || strcmp(ev->text, "Null") == 0 ||
-	       strcmp(ev->text, "NULL") == 0;
+	switch (ev->len) {
+	case 0:
+		return true;
+	case 1:
+		return s[0] == '~';
+	case 4:
+		return memcmp(s, "null", 4) == 0 || memcmp(s, "Null", 4) == 0 ||
+		       memcmp(s, "NULL", 4) == 0;
+	default:
+		return false;
+	}
 }
 
 int yr_bool(const yr_event *ev, bool *out)
 {
 	static const char *const t[] = {"true", "True", "TRUE"};
 	static const char *const f[] = {"false", "False", "FALSE"};
+	const char *const *words;
 	size_t i;
 
 	if (ev->type != YR_SCALAR || !ev->plain)
 		return -1;
+	if (ev->len == 4)
+		words = t;
+	else if (ev->len == 5)
+		words = f;
+	else
+		return -1;
 	for (i = 0; i < 3; i++) {
-		if (strcmp(ev->text, t[i]) == 0) {
-			*out = true;
-			return 0;
-		}
-		if (strcmp(ev->text, f[i]) == 0) {
-			*out = false;
+		if (memcmp(ev->text, words[i], ev->len) == 0) {
+			*out = words == t;
 			return 0;
 		}
 	}
