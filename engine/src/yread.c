@@ -849,11 +849,14 @@ static int key_seen_or_add(yreader *r, yr_map *m, const yr_event *key,
 			   const char **copy, uint32_t *first_line)
 {
 	size_t n = r->nkeys - m->key_base, i;
-	uint32_t h = str_hash_bytes(key->text, key->len);
+	uint32_t h = 0;
 	char *text;
 
+	/* Up to LINEAR_KEYS keys, length and bytes are compared without
+	 * hashing; hashes are taken when the index is built. */
 	if (m->index) {
 		size_t mask = m->index_cap - 1;
+		h = str_hash_bytes(key->text, key->len);
 		for (i = h & mask; m->index[i]; i = (i + 1) & mask) {
 			keyent *k = &r->keys[m->key_base + m->index[i] - 1];
 			if (k->hash == h && k->len == key->len &&
@@ -865,7 +868,7 @@ static int key_seen_or_add(yreader *r, yr_map *m, const yr_event *key,
 	} else {
 		for (i = m->key_base; i < r->nkeys; i++) {
 			keyent *k = &r->keys[i];
-			if (k->hash == h && k->len == key->len &&
+			if (k->len == key->len &&
 			    memcmp(k->text, key->text, key->len) == 0) {
 				*first_line = k->line;
 				return 1;
@@ -893,6 +896,10 @@ static int key_seen_or_add(yreader *r, yr_map *m, const yr_event *key,
 		idx = pc_calloc(cap, sizeof *idx);
 		if (!idx)
 			return oom(r);
+		if (!m->index)
+			for (i = m->key_base; i < r->nkeys; i++)
+				r->keys[i].hash = str_hash_bytes(r->keys[i].text,
+								 r->keys[i].len);
 		pc_free(m->index);
 		m->index = idx;
 		m->index_cap = cap;
