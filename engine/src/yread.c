@@ -238,6 +238,16 @@ static int reader_new(yreader **out, const char *name, const pc_limits *limits,
 	return 0;
 }
 
+/* strerror() may hand every thread one shared buffer (POSIX allows it),
+ * and plans are loaded on several threads at once (check -j): the text
+ * goes to the caller's buffer instead. */
+static const char *error_text(int code, char *buf, size_t len)
+{
+	if (strerror_r(code, buf, len) != 0)
+		snprintf(buf, len, "error %d", code);
+	return buf;
+}
+
 int yr_open_file(yreader **out, const char *path, const pc_limits *limits,
 		 problems *probs, pc_errors *errors)
 {
@@ -249,9 +259,11 @@ int yr_open_file(yreader **out, const char *path, const pc_limits *limits,
 		return rc;
 	r->fp = fopen(path, "rb");
 	if (!r->fp) {
+		char msg[128];
+
 		rc = errno;
 		errors_add(errors, path, 0, 0, "cannot open file: %s",
-			   strerror(rc));
+			   error_text(rc, msg, sizeof msg));
 		yr_close(r);
 		return PC_EIO;
 	}
@@ -402,9 +414,12 @@ static int syntax_error(yreader *r)
 			    "shorten it",
 			    (unsigned long long)scan_budget(r),
 			    (unsigned long long)r->limits.max_scalar_len);
-	if (r->io_errno)
+	if (r->io_errno) {
+		char msg[128];
+
 		return fail(r, PC_EIO, 0, 0, "read error: %s",
-			    strerror(r->io_errno));
+			    error_text(r->io_errno, msg, sizeof msg));
+	}
 	if (p->error == YAML_MEMORY_ERROR)
 		return oom(r);
 	if (p->error == YAML_READER_ERROR) {
