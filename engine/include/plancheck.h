@@ -11,6 +11,16 @@
  * Return convention: 0 is success; a negative pc_code is failure. Functions
  * that can fail on bad input also fill a pc_errors list (file:line:column
  * and a message per problem) when the caller passes a non-NULL pointer.
+ *
+ * Threads: the library keeps no global state, so several threads may use
+ * it at once on different objects (each its own plans, rule sets, reports
+ * and error lists; plancheck check -j does that); an object is used by
+ * one thread at a time. The exception is pc_fault_inject, a test seam with
+ * one global counter: call it only while no other thread uses the library.
+ * (Race detectors may point at PCRE2's JIT compiler, which records facts
+ * about the machine in unlocked static variables on first use, always the
+ * same values; plancheck check compiles one pattern before it starts
+ * threads so that none is reported.)
  */
 #ifndef PLANCHECK_H
 #define PLANCHECK_H

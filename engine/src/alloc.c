@@ -7,7 +7,11 @@
 #include <string.h>
 
 #ifdef PC_FAULT_INJECTION
-static unsigned long fault_countdown; /* 0: off */
+/* 0: off. Written only by pc_fault_inject and, while injection is on, by
+ * the allocation that counts down; while it is off (always, outside
+ * tests) allocations only read it, so threads allocating at once do not
+ * race on it. pc_fault_inject is not for threaded use (plancheck.h). */
+static unsigned long fault_countdown;
 
 static int fault_now(void)
 {
