@@ -14,7 +14,21 @@
  *
  * A directory operand stands for every plan file below it: each *.yaml or
  * *.yml file whose first key is `plancheck: plan/1`, in bytewise order of
- * their paths; rule packs and other YAML are passed over. */
+ * their paths; rule packs and other YAML are passed over.
+ *
+ * -j N checks up to N plans at a time: worker threads take the next plan
+ * index from an atomic counter and load, gather rules for and check that
+ * plan on their own. A worker writes nothing: what a plan has to say on
+ * standard error is kept with the plan (its pc_errors lists) and printed
+ * by the main thread in argument order once every plan is done, before
+ * the outputs are written as for one plan at a time. So standard output,
+ * standard error, the files written and the exit status are the same
+ * bytes for every N. Threads and not processes: the outputs take all the
+ * reports at once (pc_write), and a report points into its plan and rule
+ * set; worker processes would have to send those object graphs back
+ * through a pipe, a serialisation the library does not have. Threads
+ * share them for free, and the library keeps no global state (see
+ * plancheck.h). */
 #include "cli.h"
 #include "alloc.h"
 #include "arena.h"
@@ -24,6 +38,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +51,7 @@ static const char usage_line[] = "plancheck check [options] PLAN...";
 enum {
 	OPT_RULES = 1, OPT_AS_OF, OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON,
 	OPT_ONLY, OPT_SKIP, OPT_COLOR, OPT_QUIET, OPT_MAX_FILE_SIZE, OPT_HELP,
-	OPT_ROOT, OPT_CSV_BOM
+	OPT_ROOT, OPT_CSV_BOM, OPT_JOBS
 };
 
 static const cli_option options[] = {
@@ -51,6 +67,7 @@ static const cli_option options[] = {
 	{ "max-file-size", 0, true, OPT_MAX_FILE_SIZE },
 	{ "root", 0, true, OPT_ROOT },
 	{ "csv-bom", 0, false, OPT_CSV_BOM },
+	{ "jobs", 'j', true, OPT_JOBS },
 	{ "help", 'h', false, OPT_HELP },
 	{ NULL, 0, false, 0 }
 };
@@ -69,11 +86,32 @@ typedef struct output {
 	bool direct;            /* not a regular file: written in place */
 } output;
 
+/* One problem a plan's check ran into, kept for the main thread to
+ * print (a worker thread never writes to standard error). */
+enum note_kind {
+	NOTE_PLAN,              /* loading or checking the plan failed */
+	NOTE_RULE_SET,          /* no rule set could be made for it */
+	NOTE_RULE_FILE,         /* a rule file failed: printed for the first
+				 * plan that names it only */
+	NOTE_NOMEM              /* out of memory, outside any file */
+};
+
+typedef struct plan_note {
+	enum note_kind kind;
+	const char *path;       /* the file; stands in for a missing name */
+	pc_errors *errors;      /* owned; NULL: one line saying what code is */
+	int code;               /* the pc_code that failed */
+} plan_note;
+
 typedef struct plan_run {
 	const char *path;
 	pc_plan *plan;
 	pc_ruleset *rules;
 	pc_report *report;
+	bool failed;            /* cannot be judged */
+	plan_note *notes;       /* in the order a serial run meets them */
+	size_t nnotes, notes_cap;
+	bool notes_lost;        /* a note could not be kept: out of memory */
 } plan_run;
 
 /* What to suggest once all problems are listed: one hint per kind. */
@@ -102,6 +140,7 @@ typedef struct check_args {
 	pc_limits limits;
 	const char *root;       /* --root: SARIF and GitHub paths relative to it */
 	bool csv_bom;
+	size_t jobs;            /* -j: plans checked at a time */
 	char **found;           /* plan paths found below directory operands */
 	size_t nfound, found_cap;
 } check_args;
@@ -151,6 +190,11 @@ static void help(void)
 	      "repository's top\n"
 	      "      --csv-bom          csv: start with a UTF-8 byte order mark "
 	      "(for Excel)\n"
+	      "  -j, --jobs N           check up to N plans at a time "
+	      "(default: the number of\n"
+	      "                         online processors; 1: one after the "
+	      "other); the output\n"
+	      "                         is the same for every N\n"
 	      "  -h, --help             show this help\n"
 	      "\n"
 	      "PLAN may be a directory: every *.yaml or *.yml file below it "
@@ -238,6 +282,14 @@ static int check_regex(const char *option, const char *pattern,
 	return rc;
 }
 
+/* -j by default: one worker per online processor. */
+static size_t default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (size_t)n : 1;
+}
+
 /* Parse the command line into *a. EXIT_CLEAN to go on, -1 after --help
  * (done, exit 0), EXIT_TROUBLE on a usage error (reported). */
 static int parse_args(check_args *a, int argc, char **argv)
@@ -252,6 +304,7 @@ static int parse_args(check_args *a, int argc, char **argv)
 	a->as_of = PC_NODATE;
 	a->fail_on = PC_SEV_ERROR;
 	a->color = COLOR_AUTO;
+	a->jobs = default_jobs();
 	pc_limits_default(&a->limits);
 	cli_parser_init(&p, "check", usage_line, options, argc, argv);
 	while ((id = cli_next(&p, &arg)) != CLI_END) {
@@ -378,6 +431,21 @@ static int parse_args(check_args *a, int argc, char **argv)
 		case OPT_CSV_BOM:
 			a->csv_bom = true;
 			break;
+		case OPT_JOBS: {
+			uint64_t jobs;
+
+			if (cli_parse_size(arg, &jobs) < 0) {
+				cli_usage_error("check", usage_line,
+						"--jobs: '%s' is not a number "
+						"of jobs (a whole number, 1 or "
+						"more)", arg);
+				return EXIT_TROUBLE;
+			}
+			/* more workers than plans would idle: the count
+			 * is capped at the number of plans later */
+			a->jobs = jobs > SIZE_MAX ? SIZE_MAX : (size_t)jobs;
+			break;
+		}
 		case OPT_MAX_FILE_SIZE:
 			if (cli_parse_size(arg, &a->limits.max_file_size) < 0) {
 				cli_usage_error("check", usage_line,
@@ -470,12 +538,31 @@ static void print_hints(unsigned hints)
 		      "plans at a time\n", stderr);
 }
 
+/* Keep a problem of run's for the main thread to print, taking over
+ * errors. When the note cannot be kept (out of memory), the run says so
+ * instead, after the notes it kept. */
+static void add_note(plan_run *run, enum note_kind kind, const char *path,
+		     pc_errors *errors, int code)
+{
+	plan_note *n;
+
+	if (pc_grow(&run->notes, &run->notes_cap, run->nnotes + 1,
+		    sizeof *run->notes) < 0) {
+		pc_errors_free(errors);
+		run->notes_lost = true;
+		return;
+	}
+	n = &run->notes[run->nnotes++];
+	n->kind = kind;
+	n->path = path;
+	n->errors = errors;
+	n->code = code;
+}
+
 /* Load rule file path into run's set unless this plan has it already.
- * A file that failed before (for an earlier plan) is not reported again.
- * Returns 0, or -1 with *hints updated. */
+ * Returns 0, or -1 (noted). */
 static int load_rules(plan_run *run, const char *path, cli_file_set *seen,
-		      cli_file_set *failed, const pc_limits *limits,
-		      unsigned *hints)
+		      const pc_limits *limits)
 {
 	pc_errors *errors = NULL;
 	int rc;
@@ -484,58 +571,51 @@ static int load_rules(plan_run *run, const char *path, cli_file_set *seen,
 	if (rc == 0)
 		return 0;
 	if (rc < 0) {
-		*hints |= HINT_MEMORY;
-		cli_error("out of memory");
+		add_note(run, NOTE_NOMEM, NULL, NULL, PC_ENOMEM);
 		return -1;
 	}
-	if (cli_file_set_has(failed, path))
-		return -1;
 	rc = pc_ruleset_load(run->rules, path, limits, &errors);
 	if (rc < 0) {
-		cli_print_errors(errors, path, rc);
-		*hints |= hint_for(rc, false);
-		if (cli_file_set_add(failed, path) < 0)
-			*hints |= HINT_MEMORY;
+		add_note(run, NOTE_RULE_FILE, path, errors, rc);
+		return -1;
 	}
 	pc_errors_free(errors);
-	return rc < 0 ? -1 : 0;
+	return 0;
 }
 
-/* Load, gather rules for and check one plan. 0, or -1 when it cannot be
- * judged (every problem reported). */
-static int check_plan(plan_run *run, const check_args *a,
-		      cli_file_set *failed_rules, unsigned *hints)
+/* Load, gather rules for and check one plan; run->failed when it cannot
+ * be judged, with every problem noted. Touches nothing but run (and reads
+ * a), so plans can be checked in parallel: this runs on worker threads. */
+static void check_plan(plan_run *run, const check_args *a)
 {
 	pc_check_options opts;
 	pc_errors *errors = NULL;
 	cli_file_set seen;
 	size_t i;
-	int rc, status = 0;
+	int rc;
 
 	memset(&seen, 0, sizeof seen);
 	rc = pc_plan_load(run->path, &a->limits, &run->plan, &errors);
 	if (rc < 0) {
-		cli_print_errors(errors, run->path, rc);
-		*hints |= hint_for(rc, true);
-		status = -1;
+		add_note(run, NOTE_PLAN, run->path, errors, rc);
+		errors = NULL;
+		run->failed = true;
 		goto out;
 	}
 	rc = pc_ruleset_new(&run->rules);
 	if (rc < 0) {
-		cli_print_errors(NULL, run->path, rc);
-		*hints |= hint_for(rc, false);
-		status = -1;
+		add_note(run, NOTE_RULE_SET, run->path, NULL, rc);
+		run->failed = true;
 		goto out;
 	}
 	for (i = 0; i < pc_plan_rule_file_count(run->plan); i++)
 		if (load_rules(run, pc_plan_rule_file(run->plan, i), &seen,
-			       failed_rules, &a->limits, hints) < 0)
-			status = -1;
+			       &a->limits) < 0)
+			run->failed = true;
 	for (i = 0; i < a->nrule_files; i++)
-		if (load_rules(run, a->rule_files[i], &seen, failed_rules,
-			       &a->limits, hints) < 0)
-			status = -1;
-	if (status < 0)
+		if (load_rules(run, a->rule_files[i], &seen, &a->limits) < 0)
+			run->failed = true;
+	if (run->failed)
 		goto out;
 
 	memset(&opts, 0, sizeof opts);
@@ -543,16 +623,151 @@ static int check_plan(plan_run *run, const check_args *a,
 	opts.only = a->only;
 	opts.skip = a->skip;
 	opts.limits = &a->limits;
+	pc_errors_free(errors);
+	errors = NULL;
 	rc = pc_check(run->plan, run->rules, &opts, &run->report, &errors);
 	if (rc < 0) {
-		cli_print_errors(errors, run->path, rc);
-		*hints |= hint_for(rc, true);
-		status = -1;
+		add_note(run, NOTE_PLAN, run->path, errors, rc);
+		errors = NULL;
+		run->failed = true;
 	}
 out:
+	/* a note that could not be kept is still a failure to report */
+	if (run->notes_lost)
+		run->failed = true;
 	pc_errors_free(errors);
 	cli_file_set_free(&seen);
-	return status;
+}
+
+/* Print what run ran into, on the main thread, exactly as checking the
+ * plans one after the other prints it: a rule file that failed for an
+ * earlier plan is not reported again (failed_rules holds those). */
+static void print_notes(const plan_run *run, cli_file_set *failed_rules,
+			unsigned *hints)
+{
+	const plan_note *n;
+	size_t i;
+
+	for (i = 0; i < run->nnotes; i++) {
+		n = &run->notes[i];
+		switch (n->kind) {
+		case NOTE_NOMEM:
+			*hints |= HINT_MEMORY;
+			cli_error("out of memory");
+			break;
+		case NOTE_RULE_FILE:
+			if (cli_file_set_has(failed_rules, n->path))
+				break;
+			cli_print_errors(n->errors, n->path, n->code);
+			*hints |= hint_for(n->code, false);
+			if (cli_file_set_add(failed_rules, n->path) < 0)
+				*hints |= HINT_MEMORY;
+			break;
+		case NOTE_PLAN:
+		case NOTE_RULE_SET:
+			cli_print_errors(n->errors, n->path, n->code);
+			*hints |= hint_for(n->code, n->kind == NOTE_PLAN);
+			break;
+		}
+	}
+	if (run->notes_lost) {
+		*hints |= HINT_MEMORY;
+		cli_error("out of memory");
+	}
+}
+
+/* ---- checking plans in parallel ---- */
+
+/* Stack for each worker thread: what a main thread usually has, whatever
+ * the C library's default for threads (128 KiB in musl). The library does
+ * not recurse over input, but libyaml, PCRE2 and vsnprintf use some. */
+#define WORKER_STACK_SIZE ((size_t)8 << 20)
+
+/* The plans of one run and the counter their workers share. Nothing else
+ * is shared: each plan_run is written by the one worker that took its
+ * index, and read by the main thread only after every worker is joined. */
+typedef struct plan_pool {
+	plan_run *runs;
+	size_t count;
+	const check_args *args;
+	atomic_size_t next;     /* index of the next plan to check */
+} plan_pool;
+
+static void check_plans_from(plan_pool *pool)
+{
+	size_t i;
+
+	while ((i = atomic_fetch_add(&pool->next, 1)) < pool->count)
+		check_plan(&pool->runs[i], pool->args);
+}
+
+static void *worker_main(void *arg)
+{
+	check_plans_from(arg);
+	return NULL;
+}
+
+/* PCRE2's JIT compiler finds out on first use whether executable memory
+ * can be had, and which instructions the CPU has, and keeps the answers
+ * in static variables written without a lock (its source says so: the
+ * check "might run multiple times in multi-threaded environments"). The
+ * answers are always the same, but two workers compiling rule packs at
+ * once would race on them: compile one pattern here first, before any
+ * worker starts, so that workers only read them. A repeated class of
+ * several ranges is what makes the JIT look at the CPU. */
+static void settle_regex_jit(void)
+{
+	static const char pattern[] = "[A-Z0-9-]*";
+	char err[128];
+	size_t offset;
+	arena a;
+
+	arena_init(&a);
+	(void)regex_compile(&a, pattern, sizeof pattern - 1, NULL, err,
+			    sizeof err, &offset);
+	arena_free(&a);
+}
+
+/* Check every plan of runs, up to jobs at a time: jobs - 1 worker threads
+ * and the calling thread take plans until none is left. A thread that
+ * cannot be started only makes the run slower (the calling thread works
+ * through whatever is left), never different. */
+static void check_all(plan_run *runs, size_t count, const check_args *a,
+		      size_t jobs)
+{
+	plan_pool pool;
+	pthread_attr_t attr;
+	pthread_t *threads = NULL;
+	size_t i, started = 0, nthreads;
+	bool has_attr;
+
+	pool.runs = runs;
+	pool.count = count;
+	pool.args = a;
+	atomic_init(&pool.next, 0);
+	nthreads = (jobs < count ? jobs : count);
+	nthreads = nthreads > 0 ? nthreads - 1 : 0;
+	if (nthreads)
+		threads = pc_calloc(nthreads, sizeof *threads);
+	if (!threads)
+		nthreads = 0;
+	if (nthreads)
+		settle_regex_jit();
+	has_attr = nthreads && pthread_attr_init(&attr) == 0;
+	if (has_attr)
+		(void)pthread_attr_setstacksize(&attr, WORKER_STACK_SIZE);
+	for (i = 0; i < nthreads; i++) {
+		if (pthread_create(&threads[i], has_attr ? &attr : NULL,
+				   worker_main, &pool) != 0)
+			break;
+		started++;
+	}
+	if (has_attr)
+		pthread_attr_destroy(&attr);
+	check_plans_from(&pool);
+	for (i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	pc_free(threads);
 }
 
 /* Open where output o goes. 0, or -1 (reported). */
@@ -1001,9 +1216,12 @@ int cli_check(int argc, char **argv)
 		status = EXIT_TROUBLE;
 		goto out;
 	}
-	for (i = 0; i < a.nplans; i++) {
+	for (i = 0; i < a.nplans; i++)
 		runs[i].path = a.plans[i];
-		if (check_plan(&runs[i], &a, &failed_rules, &hints) < 0)
+	check_all(runs, a.nplans, &a, a.jobs);
+	for (i = 0; i < a.nplans; i++) {
+		print_notes(&runs[i], &failed_rules, &hints);
+		if (runs[i].failed)
 			failed++;
 		reports[i] = runs[i].report;
 	}
@@ -1030,6 +1248,9 @@ int cli_check(int argc, char **argv)
 out:
 	if (runs) {
 		for (i = 0; i < a.nplans; i++) {
+			for (j = 0; j < runs[i].nnotes; j++)
+				pc_errors_free(runs[i].notes[j].errors);
+			pc_free(runs[i].notes);
 			pc_report_free(runs[i].report);
 			pc_ruleset_free(runs[i].rules);
 			pc_plan_free(runs[i].plan);
