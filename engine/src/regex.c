@@ -14,6 +14,13 @@ struct pc_regex {
 	const char *pattern;
 };
 
+/* The depth limit bounds how many backtracking frames the interpreter
+ * keeps, not their size: a frame holds every capture group, so within
+ * the depth limit an expression of a thousand groups took 210 MB and a
+ * second. The heap is capped too; no expression a plan or rule pack needs
+ * comes near it. (The JIT keeps its frames on its own 32 KiB stack.) */
+#define REGEX_HEAP_LIMIT_KIB 8192
+
 static void regex_release(void *p)
 {
 	pc_regex *re = p;
@@ -72,6 +79,7 @@ pc_regex *regex_compile(arena *a, const char *pattern, size_t len,
 	}
 	pcre2_set_match_limit(re->mctx, limits->regex_match_limit);
 	pcre2_set_depth_limit(re->mctx, limits->regex_depth_limit);
+	pcre2_set_heap_limit(re->mctx, REGEX_HEAP_LIMIT_KIB);
 	if (arena_on_free(a, regex_release, re) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;

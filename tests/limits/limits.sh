@@ -124,6 +124,15 @@ rules:
     matches: '(a+)+$'
 EOF
 
+# 1,300 capture groups against a long subject, for the interpreter.
+{ printf '%sunits:\n  - id: A\n    level: district\n    name: ' "$head"
+  head -c 9000 /dev/zero | tr '\0' a; printf '!\n'; } >groups-plan.yaml
+{ printf 'plancheck: rules/1\nid: groups\nname: Groups\nrules:\n'
+  printf '  - id: groups\n    kind: pattern\n    target: units\n'
+  printf "    field: name\n    matches: '^(?:a"
+  awk 'BEGIN { for (i = 0; i < 1300; i++) printf "()" }'
+  printf ")+\$'\n"; } >groups-rules.yaml
+
 printf '%s%s' "$head" "$units" >plan.yaml
 { printf 'plancheck: rules/1\nid: long\nname: Long\nrules:\n'
   printf '  - id: long\n    kind: pattern\n    target: units\n'
@@ -211,6 +220,13 @@ if [ "$(grep -c 'could not judge' out.txt)" != 2 ]; then
 	echo "FAIL (a+)+\$: expected one finding per rule" >&2
 	failures=$((failures + 1))
 fi
+# Without the JIT (PLANCHECK_NO_JIT=1, as under valgrind), PCRE2's
+# interpreter keeps a frame of every capture group per level.
+export PLANCHECK_NO_JIT=1
+run "1,300 groups on 9,000 characters, no JIT" 1 \
+	"could not judge unit A" groups-plan.yaml -r groups-rules.yaml \
+	groups-plan.yaml
+unset PLANCHECK_NO_JIT
 # Not hostile, so not held to the hostile inputs' time.
 max_cpu=$MAX_CPU
 MAX_CPU=$(awk -v m="$MAX_CPU" 'BEGIN { print m * 5 }')

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -754,9 +755,58 @@ static void match_limit_boundary(void **state)
 	text_free(&rules);
 }
 
+/* The interpreter (no JIT) keeps a backtracking frame per level, and a
+ * frame holds every capture group: an expression of 1,300 groups on a
+ * long subject would take some 200 MB within the depth limit. Its memory
+ * is capped as well; the run stays small and the rule gets its finding. */
+static void regex_memory_without_jit(void **state)
+{
+	text plan = { 0 }, rules = { 0 };
+	pc_plan *p = NULL;
+	pc_ruleset *set = NULL;
+	pc_report *rep = NULL;
+	pc_errors *errs = NULL;
+	struct rusage before, after;
+	int i;
+
+	(void)state;
+	add(&plan, HEAD "units:\n  - { id: A, level: district, name: ");
+	add_run(&plan, 'a', 9000);
+	add(&plan, "! }\n");
+	add(&rules, RULES_HEAD "  - id: groups\n    kind: pattern\n"
+	    "    target: units\n    field: name\n    matches: '^(?:a");
+	for (i = 0; i < 1300; i++)
+		add(&rules, "()");
+	add(&rules, ")+$'\n");
+	assert_int_equal(setenv("PLANCHECK_NO_JIT", "1", 1), 0);
+	assert_int_equal(pc_plan_load_string("plan.yaml", plan.s, plan.len,
+					     NULL, &p, &errs), 0);
+	assert_int_equal(pc_ruleset_new(&set), 0);
+	assert_int_equal(pc_ruleset_load_string(set, "rules.yaml", rules.s,
+						rules.len, NULL, &errs), 0);
+	assert_int_equal(unsetenv("PLANCHECK_NO_JIT"), 0);
+	assert_int_equal(getrusage(RUSAGE_SELF, &before), 0);
+	assert_int_equal(pc_check(p, set, NULL, &rep, &errs), 0);
+	assert_int_equal(getrusage(RUSAGE_SELF, &after), 0);
+	assert_int_equal(pc_report_finding_count(rep), 1);
+	assert_contains(pc_report_finding(rep, 0)->message, "could not judge "
+			"unit A: a regular expression hit its match or depth "
+			"limit");
+	/* The peak grew by less than 32 MiB (ru_maxrss is in KiB; this test
+	 * runs first, before the others raise the peak). */
+	assert_true(after.ru_maxrss - before.ru_maxrss < 32 * 1024);
+	pc_report_free(rep);
+	pc_ruleset_free(set);
+	pc_plan_free(p);
+	text_free(&plan);
+	text_free(&rules);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		/* First: it measures the growth of the peak memory. */
+		cmocka_unit_test(regex_memory_without_jit),
 		cmocka_unit_test(file_size_from_stat),
 		cmocka_unit_test(file_size_boundary),
 		cmocka_unit_test(file_size_of_a_pipe),
