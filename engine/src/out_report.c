@@ -1125,7 +1125,8 @@ static void write_lagging(ctx *c)
 					   "Rule"};
 	doc *d = &c->d;
 	size_t n = pc_report_lagging_count(c->rep), i, k, start;
-	const pc_lagging **rows;
+	const pc_lagging **rows, *base;
+	unsigned char *pair;
 
 	heading(d, 3, "lagging", "Lagging units");
 	if (!n) {
@@ -1134,27 +1135,49 @@ static void write_lagging(ctx *c)
 		return;
 	}
 	rows = pc_malloc(n * sizeof *rows);
-	if (!rows) {
+	pair = pc_calloc(n, 1);
+	if (!rows || !pair) {
+		pc_free(rows);
+		pc_free(pair);
 		c->nomem = true;
 		return;
 	}
-	for (i = 0; i < n; i++)
-		rows[i] = pc_report_lagging(c->rep, i);
+	/* Several deadline rules on one task give a unit several rows; the
+	 * counts are of units. The report's own order puts the rows of one
+	 * unit and task side by side: pair[] marks the first of them, with
+	 * 2 when any of them is overdue. */
+	base = pc_report_lagging(c->rep, 0);
+	for (i = 0; i < n; i++) {
+		const pc_lagging *l = &base[i];
+
+		rows[i] = l;
+		if (i == 0 || strcmp(nz(l[-1].unit), nz(l->unit)) != 0 ||
+		    strcmp(nz(l[-1].task), nz(l->task)) != 0)
+			k = i;
+		if (k == i)
+			pair[k] = 1;
+		if (l->state == PC_LAG_OVERDUE)
+			pair[k] = 2;
+	}
 	qsort(rows, n, sizeof *rows, cmp_lagging);
 	for (start = 0; start < n; start = i) {
 		const task *tk = find_task(c->plan, rows[start]->task);
-		size_t nover = 0;
+		size_t nunits = 0, nover = 0;
 
 		for (i = start; i < n && strcmp(nz(rows[i]->task),
-						 nz(rows[start]->task)) == 0; i++)
-			nover += rows[i]->state == PC_LAG_OVERDUE;
+						 nz(rows[start]->task)) == 0; i++) {
+			unsigned char p = pair[rows[i] - base];
+
+			nunits += p != 0;
+			nover += p == 2;
+		}
 		heading(d, 4, NULL, tk && tk->name && tk->name[0] ?
 			aprintf(c, "%s: %s", rows[start]->task, tk->name) :
 			nz(rows[start]->task));
 		para(d, "note", aprintf(c, "%s lagging (%s overdue, %s behind).",
-					count_str(c, (int64_t)(i - start)),
+					count_str(c, (int64_t)nunits),
 					count_str(c, (int64_t)nover),
-					count_str(c, (int64_t)(i - start - nover))));
+					count_str(c, (int64_t)(nunits - nover))));
 		table_open(d, "lagging", 8, head, "llldrrrl");
 		for (k = start; k < i; k++) {
 			const pc_lagging *l = rows[k];
@@ -1175,6 +1198,7 @@ static void write_lagging(ctx *c)
 		table_close(d);
 	}
 	pc_free(rows);
+	pc_free(pair);
 }
 
 static void write_progress(ctx *c)
