@@ -298,8 +298,8 @@ static bool attr_holds(const matcher *m, const value *v)
 /* What a matcher requires, in words. */
 static const char *matcher_desc(arena *a, const matcher *m)
 {
-	size_t i, len = 8;
-	char *s;
+	size_t i, n, len = sizeof "one of ";
+	char *s, *p;
 
 	switch (m->kind) {
 	case MATCH_EQUAL:
@@ -310,12 +310,19 @@ static const char *matcher_desc(arena *a, const matcher *m)
 		s = arena_alloc(a, len);
 		if (!s)
 			return NULL;
-		strcpy(s, "one of ");
+		p = s;
+		memcpy(p, "one of ", sizeof "one of " - 1);
+		p += sizeof "one of " - 1;
 		for (i = 0; i < m->nvalues; i++) {
-			if (i)
-				strcat(s, ", ");
-			strcat(s, m->values[i]);
+			if (i) {
+				memcpy(p, ", ", 2);
+				p += 2;
+			}
+			n = strlen(m->values[i]);
+			memcpy(p, m->values[i], n);
+			p += n;
 		}
+		*p = '\0';
 		return s;
 	case MATCH_REGEX:
 		return arena_printf(a, "matching '%s'", regex_pattern(m->regex));
