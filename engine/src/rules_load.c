@@ -1825,7 +1825,7 @@ fail:
 	return PC_ENOMEM;
 }
 
-static bool before(const pc_error *a, const pc_error *b)
+static bool error_before(const pc_error *a, const pc_error *b)
 {
 	return a->line < b->line || (a->line == b->line && a->column < b->column);
 }
@@ -1843,7 +1843,7 @@ static void sort_errors(pc_errors *e)
 	for (i = 1; i < e->count; i++) {
 		pc_error it = e->items[i];
 
-		for (j = i; j > 0 && before(&it, &e->items[j - 1]); j--)
+		for (j = i; j > 0 && error_before(&it, &e->items[j - 1]); j--)
 			e->items[j] = e->items[j - 1];
 		e->items[j] = it;
 	}
