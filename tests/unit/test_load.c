@@ -532,6 +532,7 @@ static void check_case(const bad_case *c, const pc_plan *plan)
 		print_findings(plan);
 		fail_msg("case '%s': no %s at %u:%u", c->name, c->rule, c->line,
 			 c->col);
+		return;    /* not reached: fail_msg() does not return */
 	}
 	assert_int_equal(f->severity, PC_SEV_ERROR);
 	assert_string_equal(f->where.file, plan->file);
@@ -677,6 +678,7 @@ static void allocation_failures(void **state)
 	if (pc_fault_inject(0) < 0) {
 		free(text);
 		skip();
+		return;    /* not reached: skip() does not return */
 	}
 	fault_sweep("plans/valid.yaml", text, len, check_valid_model);
 	fault_sweep("many.yaml", many_problems, strlen(many_problems),

@@ -850,6 +850,7 @@ static void test_out_of_memory(void **state)
 	if (pc_fault_inject(0) < 0) {
 		free(text);
 		skip();
+		return;    /* not reached: skip() does not return */
 	}
 	for (n = 1; rc == PC_ENOMEM && n < 100000; n++) {
 		pc_ruleset *set = NULL;
@@ -898,6 +899,7 @@ static void test_out_of_memory_on_errors(void **state)
 	if (pc_fault_inject(0) < 0) {
 		free(text);
 		skip();
+		return;    /* not reached: skip() does not return */
 	}
 	for (n = 1; rc == PC_ENOMEM && n < 100000; n++) {
 		pc_ruleset *set = NULL;
