@@ -775,6 +775,7 @@ static int output_open(output *o)
 {
 	struct stat st;
 	mode_t mask, mode;
+	size_t size;
 	int fd;
 
 	if (!o->path) {
@@ -801,13 +802,13 @@ static int output_open(output *o)
 	umask(mask);
 	mode = (stat(o->path, &st) == 0) ? (st.st_mode & 07777)
 					 : (0666 & ~mask);
-	o->tmp_path = pc_malloc(strlen(o->path) + sizeof ".tmp-XXXXXX");
+	size = strlen(o->path) + sizeof ".tmp-XXXXXX";
+	o->tmp_path = pc_malloc(size);
 	if (!o->tmp_path) {
 		cli_error("out of memory");
 		return -1;
 	}
-	strcpy(o->tmp_path, o->path);
-	strcat(o->tmp_path, ".tmp-XXXXXX");
+	snprintf(o->tmp_path, size, "%s.tmp-XXXXXX", o->path);
 	fd = mkstemp(o->tmp_path);
 	if (fd < 0) {
 		cli_error("cannot write to '%s': %s", o->path, strerror(errno));
@@ -1041,6 +1042,8 @@ static char *join_path(const char *dir, const char *name)
 
 	if (!path)
 		return NULL;
+	/* The name's memcpy below copies the terminator.
+	 * NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 	memcpy(path, dir, ld);
 	if (slash)
 		path[ld] = '/';
@@ -1051,7 +1054,9 @@ static char *join_path(const char *dir, const char *name)
 /* Add every plan file below dir to a->found. Names starting with a dot
  * are passed over, and so are symbolic links to directories (no loops).
  * 0, or -1 when something could not be read (reported; the search goes
- * on, so every such problem is listed). */
+ * on, so every such problem is listed). Recursive, at most
+ * PLAN_DIR_DEPTH deep.
+ * NOLINTNEXTLINE(misc-no-recursion) */
 static int find_plans(check_args *a, const char *dir, unsigned depth)
 {
 	struct dirent *entry;
