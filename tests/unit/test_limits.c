@@ -86,8 +86,12 @@ static void assert_contains(const char *haystack, const char *needle)
 		fail_msg("'%s' not found in '%s'", needle, haystack);
 }
 
+/* The end of expect_error's list of fragments, as the type va_arg reads
+ * (a bare NULL may be an int). */
+#define END ((const char *)NULL)
+
 /* The only error of a failed load: its message holds every fragment
- * (NULL-terminated list) and it sits at line:col. */
+ * (a list ended by END) and it sits at line:col. */
 static void expect_error(pc_errors *errs, unsigned line, unsigned col, ...)
 {
 	const pc_error *e;
@@ -163,12 +167,12 @@ static void file_size_from_stat(void **state)
 	assert_int_equal(pc_plan_load(path, NULL, &plan, &errs), PC_ELIMIT);
 	assert_null(plan);
 	expect_error(errs, 0, 0, "file is 314572800 bytes, over the limit of "
-		     "268435456 bytes (raise it with --max-file-size)", NULL);
+		     "268435456 bytes (raise it with --max-file-size)", END);
 	pc_errors_free(errs);
 
 	assert_int_equal(pc_ruleset_new(&set), 0);
 	assert_int_equal(pc_ruleset_load(set, path, NULL, &errs), PC_ELIMIT);
-	expect_error(errs, 0, 0, "file is 314572800 bytes", NULL);
+	expect_error(errs, 0, 0, "file is 314572800 bytes", END);
 	pc_errors_free(errs);
 	pc_ruleset_free(set);
 
@@ -188,7 +192,7 @@ static void file_size_boundary(void **state)
 	pc_limits_default(&lim);
 	lim.max_file_size = t.len - 1;
 	assert_int_equal(load_plan(&t, &lim, &errs), PC_ELIMIT);
-	expect_error(errs, 0, 0, "over the limit of", "--max-file-size", NULL);
+	expect_error(errs, 0, 0, "over the limit of", "--max-file-size", END);
 	pc_errors_free(errs);
 	lim.max_file_size = t.len;
 	assert_int_equal(load_plan(&t, &lim, &errs), 0);
@@ -234,7 +238,7 @@ static void file_size_of_a_pipe(void **state)
 	lim.max_file_size = 100000;
 	assert_int_equal(pc_plan_load(path, &lim, &plan, &errs), PC_ELIMIT);
 	expect_error(errs, 0, 0, "input is over the limit of 100000 bytes "
-		     "(raise it with --max-file-size)", NULL);
+		     "(raise it with --max-file-size)", END);
 	pc_errors_free(errs);
 	assert_int_equal(waitpid(child, &status, 0), child);
 	/* The writer was cut off: it never wrote its 64 MiB. */
@@ -259,7 +263,7 @@ static void depth_of_brackets(void **state)
 	assert_int_equal(load_plan(&t, NULL, &errs), PC_ELIMIT);
 	/* The root mapping is level 1, so the 64th bracket is level 65. */
 	expect_error(errs, 3, 9 + 63, "nesting deeper than the limit of 64 "
-		     "levels", "look for brackets left open", NULL);
+		     "levels", "look for brackets left open", END);
 	pc_errors_free(errs);
 	text_free(&t);
 }
@@ -291,7 +295,7 @@ static void depth_boundary(void **state)
 			/* The mapping one too deep starts at `leaf`. */
 			expect_error(errs, 4 + (unsigned)levels,
 				     2 * (unsigned)levels + 1,
-				     "limit of 8 levels", NULL);
+				     "limit of 8 levels", END);
 		}
 		pc_errors_free(errs);
 		text_free(&t);
@@ -313,7 +317,7 @@ static void scalar_of_two_mib(void **state)
 	add(&t, "\"\nunits: []\n");
 	assert_int_equal(load_plan(&t, NULL, &errs), PC_ELIMIT);
 	expect_error(errs, 3, 9, "a scalar of 2097152 bytes is over the limit "
-		     "of 1048576 bytes: shorten it", NULL);
+		     "of 1048576 bytes: shorten it", END);
 	pc_errors_free(errs);
 	text_free(&t);
 
@@ -345,7 +349,7 @@ static void scalar_stopped_while_read(void **state)
 	assert_int_equal(load_plan(&t, &lim, &errs), PC_ELIMIT);
 	expect_error(errs, 3, 7, "more than 2097152 characters from here "
 		     "without the end of a YAML node: a scalar over the "
-		     "limit of 262144 bytes", NULL);
+		     "limit of 262144 bytes", END);
 	pc_errors_free(errs);
 	text_free(&t);
 
@@ -354,7 +358,7 @@ static void scalar_stopped_while_read(void **state)
 	add_run(&t, 'a', 64u << 20);
 	add(&t, " 1\nunits: []\n");
 	assert_int_equal(load_plan(&t, &lim, &errs), PC_ELIMIT);
-	expect_error(errs, 3, 7, "without the end of a YAML node", NULL);
+	expect_error(errs, 3, 7, "without the end of a YAML node", END);
 	pc_errors_free(errs);
 	text_free(&t);
 
@@ -376,7 +380,7 @@ static void alias_billion_laughs(void **state)
 {
 	text t = { 0 };
 	pc_errors *errs;
-	char c;
+	int c;
 
 	(void)state;
 	add(&t, HEAD "x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
@@ -388,7 +392,7 @@ static void alias_billion_laughs(void **state)
 	assert_int_equal(load_plan(&t, NULL, &errs), PC_ELIMIT);
 	/* x-g's first alias (line 9) takes the total over 1,000,000. */
 	expect_error(errs, 9, 10, "aliases expand to more than 1000000 YAML "
-		     "events", "alias fewer or smaller nodes", NULL);
+		     "events", "alias fewer or smaller nodes", END);
 	pc_errors_free(errs);
 	text_free(&t);
 }
@@ -412,7 +416,7 @@ static void alias_quadratic(void **state)
 	assert_int_equal(load_plan(&t, NULL, &errs), PC_ELIMIT);
 	/* 10,002 events per alias: the 100th alias crosses 1,000,000. */
 	expect_error(errs, 4, 7 + 99 * 4, "aliases expand to more than "
-		     "1000000 YAML events", NULL);
+		     "1000000 YAML events", END);
 	pc_errors_free(errs);
 	text_free(&t);
 }
@@ -441,7 +445,7 @@ static void alias_boundary(void **state)
 		} else {
 			assert_int_equal(load_plan(&t, &lim, &errs), PC_ELIMIT);
 			expect_error(errs, 4, 7 + 10 * 4,
-				     "more than 100 YAML events", NULL);
+				     "more than 100 YAML events", END);
 		}
 		pc_errors_free(errs);
 		text_free(&t);
@@ -467,7 +471,7 @@ static void anchored_node_too_big(void **state)
 	add(&t, "]\nunits: []\n");
 	assert_int_equal(load_plan(&t, &lim, &errs), PC_ELIMIT);
 	expect_error(errs, 3, 8, "anchored nodes hold more than 100 YAML "
-		     "events", "remove the anchor &big", NULL);
+		     "events", "remove the anchor &big", END);
 	pc_errors_free(errs);
 	text_free(&t);
 }
@@ -528,7 +532,7 @@ static void units_limit(void **state)
 	/* U11 is a nested unit, the last one. */
 	expect_error(errs, 3 + 12 + 1 + 8 * 2 + 3 * 2 + 2, 9,
 		     "more than 11 units: over the limit of units in one plan",
-		     "split it into several plans", NULL);
+		     "split it into several plans", END);
 	pc_errors_free(errs);
 	text_free(&t);
 }
@@ -548,7 +552,7 @@ static void people_limit(void **state)
 	lim.max_people = 11;
 	assert_int_equal(load_plan(&t, &lim, &errs), PC_ELIMIT);
 	expect_error(errs, 3 + 12, 5, "more than 11 people: over the limit of "
-		     "people in one plan", "split it into several plans", NULL);
+		     "people in one plan", "split it into several plans", END);
 	pc_errors_free(errs);
 	text_free(&t);
 }
@@ -573,8 +577,7 @@ static void rules_limit(void **state)
 	lim.max_rules = 5;
 	assert_int_equal(load_rules(&t, &lim, &errs), PC_ELIMIT);
 	expect_error(errs, 10, 5, "more rules than the limit of 5 in one rule "
-		     "set (this is rule 6 of the pack)", "split the rules",
-		     NULL);
+		     "set (this is rule 6 of the pack)", "split the rules", END);
 	pc_errors_free(errs);
 	text_free(&t);
 }
@@ -637,7 +640,7 @@ static void regex_length_in_a_plan(void **state)
 	add(&t, "' } }\n");
 	assert_int_equal(load_plan(&t, NULL, &errs), PC_ELIMIT);
 	expect_error(errs, 8, 34, "the regular expression is 5000 bytes, over "
-		     "the limit of 4096 bytes", NULL);
+		     "the limit of 4096 bytes", END);
 	pc_errors_free(errs);
 	text_free(&t);
 }
@@ -794,7 +797,7 @@ static void regex_memory_without_jit(void **state)
 			"limit");
 	/* The peak grew by less than 32 MiB (ru_maxrss is in KiB; this test
 	 * runs first, before the others raise the peak). */
-	assert_true(after.ru_maxrss - before.ru_maxrss < 32 * 1024);
+	assert_true(after.ru_maxrss - before.ru_maxrss < 32L * 1024);
 	pc_report_free(rep);
 	pc_ruleset_free(set);
 	pc_plan_free(p);
