@@ -168,6 +168,30 @@ static int vec_take(vec *v, size_t from, size_t elem, arena *a, void *out,
 	return 0;
 }
 
+/* Hand the whole of v to the arena, without a copy: its block is freed
+ * with the arena. For the long lists (every unit, every person), whose
+ * copy would briefly double them. *out is NULL when there are none. 0 or
+ * PC_ENOMEM (v is emptied either way). */
+static int vec_adopt(vec *v, arena *a, void *out, uint32_t *count)
+{
+	void **dst = out;
+	void *items = v->items;
+	size_t n = v->n;
+
+	*dst = NULL;
+	*count = 0;
+	if (!n)
+		return 0;
+	v->items = NULL;
+	v->n = v->cap = 0;
+	/* On failure the hook has already freed the block. */
+	if (arena_on_free(a, pc_free, items) < 0)
+		return PC_ENOMEM;
+	*dst = items;
+	*count = (uint32_t)n;
+	return 0;
+}
+
 static void vec_free(vec *v)
 {
 	pc_free(v->items);
@@ -258,7 +282,7 @@ static loc here(const loader *ld, uint32_t line, uint32_t col)
 }
 
 /* Where a node of the plan is (the file is the plan's). */
-static ploc at(uint32_t line, uint32_t col)
+static ploc node_at(uint32_t line, uint32_t col)
 {
 	ploc where = { line, col };
 
@@ -762,7 +786,7 @@ static int holders_now(loader *ld, const pending_position *pend, position *p)
 		return PC_ENOMEM;
 	for (j = 0; j < pend->n; j++) {
 		p->holders[j] = refs[j].who;
-		p->holder_where[j] = at(refs[j].line, refs[j].col);
+		p->holder_where[j] = node_at(refs[j].line, refs[j].col);
 	}
 	p->nholders = pend->n;
 	ld->holder_refs.n = pend->first;
@@ -800,7 +824,7 @@ static int parse_position(loader *ld, const yr_event *first, void *arg)
 	pend.k = (uint32_t)(ld->positions.n - list->mark);
 	pend.n = 0;
 	pend.first = ld->holder_refs.n;
-	p.where = at(first->line, first->col);
+	p.where = node_at(first->line, first->col);
 	yr_map_begin(ld->r, &m, first);
 	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
 		switch (key_index(&key, position_keys)) {
@@ -941,7 +965,7 @@ static int read_progress(loader *ld, unit *u)
 		}
 		pr->done = PC_NODATE;
 		pr->percent = -1;
-		pr->where = at(key.line, key.col);
+		pr->where = node_at(key.line, key.col);
 		/* Nothing else is pushed on ld->progress meanwhile, so pr
 		 * stays where it is. */
 		if ((rc = read_progress_entry(ld, pr)) < 0)
@@ -1000,7 +1024,7 @@ static int parse_unit(loader *ld, const yr_event *first, void *arg)
 			     (unsigned)ld->limits.max_units);
 	if (!(u = arena_zalloc(&plan->arena, sizeof *u)))
 		return PC_ENOMEM;
-	u->where = at(first->line, first->col);
+	u->where = node_at(first->line, first->col);
 	u->status = ST_ACTIVE;
 	u->effective = PC_NODATE;
 	u->parent = arg;
@@ -1130,8 +1154,7 @@ static int compact_units(loader *ld)
 		all[n++] = all[i];
 	}
 	ld->units.n = n;
-	if (vec_take(&ld->units, 0, sizeof(unit *), &plan->arena, &plan->units,
-		     &count) < 0)
+	if (vec_adopt(&ld->units, &plan->arena, &plan->units, &count) < 0)
 		return PC_ENOMEM;
 	plan->nunits = count;
 	return 0;
@@ -1146,7 +1169,8 @@ static int resolve_holders(loader *ld)
 	size_t *seen = NULL, i;
 	int rc = 0;
 
-	if (plan->npeople && !(seen = pc_calloc(plan->npeople, sizeof *seen)))
+	seen = pc_calloc(plan->npeople ? plan->npeople : 1, sizeof *seen);
+	if (!seen)
 		return PC_ENOMEM;
 	for (i = 0; i < ld->pending.n; i++) {
 		const pending_position *pp = &pend[i];
@@ -1181,7 +1205,7 @@ static int resolve_holders(loader *ld)
 				continue;
 			seen[who->index] = i + 1;
 			p->holders[n] = who;
-			p->holder_where[n] = at(h->line, h->col);
+			p->holder_where[n] = node_at(h->line, h->col);
 			n++;
 		}
 		p->nholders = n;
@@ -1215,7 +1239,7 @@ static int parse_title(loader *ld, const yr_event *first, void *arg)
 		return bad_type(ld, first, "a title (a mapping)");
 	if (!(t = arena_zalloc(&plan->arena, sizeof *t)))
 		return PC_ENOMEM;
-	t->where = at(first->line, first->col);
+	t->where = node_at(first->line, first->col);
 	t->leadership = LEAD_NONE;
 	yr_map_begin(ld->r, &m, first);
 	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
@@ -1286,7 +1310,7 @@ static int parse_person(loader *ld, const yr_event *first, void *arg)
 			     (unsigned)ld->limits.max_people);
 	if (!(p = arena_zalloc(&plan->arena, sizeof *p)))
 		return PC_ENOMEM;
-	p->where = at(first->line, first->col);
+	p->where = node_at(first->line, first->col);
 	yr_map_begin(ld->r, &m, first);
 	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
 		switch (key_index(&key, person_keys)) {
@@ -1344,7 +1368,7 @@ static int parse_task(loader *ld, const yr_event *first, void *arg)
 		return bad_type(ld, first, "a task (a mapping)");
 	if (!(t = arena_zalloc(&plan->arena, sizeof *t)))
 		return PC_ENOMEM;
-	t->where = at(first->line, first->col);
+	t->where = node_at(first->line, first->col);
 	t->start = PC_NODATE;
 	t->due = PC_NODATE;
 	t->applies_to.status_mask = STATUS_AFTER;
@@ -1410,6 +1434,8 @@ static int parse_waiver(loader *ld, const yr_event *first, void *arg)
 	pc_plan *plan = ld->plan;
 	size_t mark = plan->nfindings;
 	waiver w, *slot;
+	/* Addresses only: w is cleared before anything is read from it. */
+	/* cppcheck-suppress uninitvar */
 	const char **field[] = { &w.rule, &w.target, &w.reason,
 				 &w.approved_by };
 	bool seen[4] = { false, false, false, false };
@@ -1686,8 +1712,8 @@ static int finish(loader *ld)
 	if ((rc = compact_units(ld)) < 0 ||
 	    (rc = vec_take(&ld->titles, 0, sizeof(title *), &plan->arena,
 			   &plan->titles, &plan->ntitles)) < 0 ||
-	    (rc = vec_take(&ld->people, 0, sizeof(person *), &plan->arena,
-			   &plan->people, &plan->npeople)) < 0 ||
+	    (rc = vec_adopt(&ld->people, &plan->arena, &plan->people,
+			    &plan->npeople)) < 0 ||
 	    (rc = vec_take(&ld->tasks, 0, sizeof(task *), &plan->arena,
 			   &plan->tasks, &plan->ntasks)) < 0 ||
 	    (rc = vec_take(&ld->waivers, 0, sizeof(waiver), &plan->arena,
