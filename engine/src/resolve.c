@@ -363,6 +363,19 @@ static int link_tasks(resolver *rs)
 		uint32_t n = 0;
 		bool limit_hit = false;
 
+		/* An `under` naming no unit would make the task silently
+		 * apply to nothing: say so. */
+		if (tk->applies_to.under &&
+		    !idmap_get(&plan->unit_ids, tk->applies_to.under,
+			       strlen(tk->applies_to.under))) {
+			loc at = { plan->file, tk->applies_to.line,
+				   tk->applies_to.col };
+			report_on(rs, PROB_UNKNOWN_REF, at, PC_TARGET_TASK,
+				  tk->id, "applies_to: `under` names unit '%s', "
+				  "which is not a unit of this plan",
+				  tk->applies_to.under);
+		}
+
 		/* After a limit hit the expression is not run again: it
 		 * backtracks without end, and each run costs a full match
 		 * budget (minutes over a big plan). */

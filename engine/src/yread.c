@@ -936,8 +936,8 @@ static void bad_merge(yreader *r, uint32_t line, uint32_t col)
 {
 	if (r->probs)
 		prob_report(r->probs, PROB_BAD_TYPE, line, col,
-			    "a merge key `<<` takes an alias of a mapping "
-			    "(<<: *name) or a list of them");
+			    "a merge key `<<` takes a mapping, an alias of "
+			    "one (<<: *name), or a list of those");
 }
 
 static int add_source(yreader *r, yr_map *m, uint32_t rec, size_t at,
@@ -1019,6 +1019,12 @@ static int read_merge(yreader *r, yr_map *m, size_t at)
 			return 0;
 		if (ev.type == YR_ALIAS) {
 			if ((rc = add_source(r, m, rec, at++, ev.line, ev.col)) < 0)
+				return rc;
+			continue;
+		}
+		if (ev.type == YR_MAP_START) {
+			if ((rc = record_inline(r, &ev, &rec)) < 0 ||
+			    (rc = add_source(r, m, rec, at++, ev.line, ev.col)) < 0)
 				return rc;
 			continue;
 		}

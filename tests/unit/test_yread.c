@@ -336,6 +336,21 @@ static void merge_inline_mapping(void **state)
 	fx_free(&x);
 }
 
+static void merge_list_with_inline_mapping(void **state)
+{
+	fx x;
+
+	(void)state;
+	/* A list may mix aliases and mappings written in place; the
+	 * earlier source still wins. */
+	assert_int_equal(read_doc(&x,
+		"a: &a {k: 1, z: 0}\n"
+		"m: {<<: [*a, {z: 9, y: 2}], own: 0}\n", NULL), 0);
+	assert_string_equal(x.out, "{a:{k:1,z:0},m:{own:0,k:1,z:0,y:2}}");
+	assert_int_equal(x.nprobs, 0);
+	fx_free(&x);
+}
+
 static void merge_of_a_scalar_is_reported(void **state)
 {
 	fx x;
@@ -644,6 +659,7 @@ int main(void)
 		cmocka_unit_test(merge_explicit_key_wins),
 		cmocka_unit_test(merge_list_earlier_source_wins),
 		cmocka_unit_test(merge_nested),
+		cmocka_unit_test(merge_list_with_inline_mapping),
 		cmocka_unit_test(merge_inline_mapping),
 		cmocka_unit_test(merge_of_a_scalar_is_reported),
 		cmocka_unit_test(duplicate_keys_reported),
