@@ -397,6 +397,10 @@ static int link_tasks(resolver *rs)
 			}
 			if (m != 1)
 				continue;
+			/* The loop runs only with units, so with stamp,
+			 * slot and owners allocated; the analyser thinks
+			 * report_on() above may change rs->n.
+			 * NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 			stamp[u->index] = t + 1;
 			slot[u->index] = n;
 			owners[n++] = u;
