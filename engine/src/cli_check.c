@@ -177,7 +177,9 @@ static void help(void)
 	      "                         (default), warning, info, never\n"
 	      "      --only REGEX       run only the rules whose id matches "
 	      "(PCRE2)\n"
-	      "      --skip REGEX       skip the rules whose id matches (PCRE2)\n"
+	      "      --skip REGEX       skip the rules whose id matches (PCRE2);\n"
+	      "                         structural plan/ findings are always "
+	      "reported\n"
 	      "      --color WHEN       auto (default: only on a terminal, and "
 	      "not when\n"
 	      "                         NO_COLOR is set), always, never\n"
@@ -274,7 +276,7 @@ static int check_regex(const char *option, const char *pattern,
 			  option, pattern, offset, err);
 		fputs("hint: --only and --skip take a PCRE2 expression matched "
 		      "against rule ids,\n"
-		      "      e.g. --only '^plan/' or --skip 'deadline$'\n",
+		      "      e.g. --only '^dan-van' or --skip 'deadline$'\n",
 		      stderr);
 		rc = -1;
 	}
