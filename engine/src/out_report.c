@@ -1522,6 +1522,40 @@ static void write_findings(ctx *c)
 
 /* ---- waivers ---- */
 
+
+/* Mark the waivers the check reported as unused (plan/waiver-unused), so
+ * the report says what the check found, not a guess of its own. Waivers
+ * are in document order, so each finding's waiver is found by a binary
+ * search on its position. */
+static void mark_unused(const pc_report *rep, const pc_plan *plan,
+			unsigned char *unused)
+{
+	size_t i, n = pc_report_finding_count(rep);
+
+	for (i = 0; i < n; i++) {
+		const pc_finding *f = pc_report_finding(rep, i);
+		size_t lo = 0, hi = plan->nwaivers;
+
+		if (strcmp(f->rule, "plan/waiver-unused") != 0)
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const waiver *w = &plan->waivers[mid];
+
+			if (w->where.line < f->location.line ||
+			    (w->where.line == f->location.line &&
+			     w->where.col < f->location.column))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < plan->nwaivers &&
+		    plan->waivers[lo].where.line == f->location.line &&
+		    plan->waivers[lo].where.col == f->location.column)
+			unused[lo] = 1;
+	}
+}
+
 static void write_waivers(ctx *c)
 {
 	static const char *const head[] = {"Rule", "Target", "Reason",
@@ -1531,6 +1565,7 @@ static void write_waivers(ctx *c)
 	const pc_plan *plan = c->plan;
 	size_t nf = pc_report_finding_count(c->rep), i;
 	size_t *applied;
+	unsigned char *unused;
 
 	heading(d, 2, "waivers", "Waivers");
 	if (!plan->nwaivers) {
@@ -1538,10 +1573,14 @@ static void write_waivers(ctx *c)
 		return;
 	}
 	applied = pc_calloc(plan->nwaivers, sizeof *applied);
-	if (!applied) {
+	unused = pc_calloc(plan->nwaivers, 1);
+	if (!applied || !unused) {
+		pc_free(applied);
+		pc_free(unused);
 		c->nomem = true;
 		return;
 	}
+	mark_unused(c->rep, plan, unused);
 	/* A waived finding points at the public view inside its waiver. */
 	for (i = 0; i < nf; i++) {
 		const pc_finding *f = pc_report_finding(c->rep, i);
@@ -1568,8 +1607,12 @@ static void write_waivers(ctx *c)
 			status = aprintf(c, "in force: waives %s finding%s",
 					 count_str(c, (int64_t)applied[i]),
 					 applied[i] == 1 ? "" : "s");
-		else
+		else if (unused[i])
 			status = "unused: matched no finding";
+		else
+			/* It matched findings another waiver already waives,
+			 * or its rule did not run in this check. */
+			status = "in force: waives nothing in this check";
 		row_open(d);
 		cell(d, nz(w->rule));
 		cell(d, nz(w->target));
@@ -1584,6 +1627,7 @@ static void write_waivers(ctx *c)
 	}
 	table_close(d);
 	pc_free(applied);
+	pc_free(unused);
 }
 
 static void write_tail(ctx *c)
