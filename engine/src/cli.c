@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <fcntl.h>
 
 static int cli_version(int argc, char **argv);
 static int cli_help(int argc, char **argv);
@@ -493,4 +495,91 @@ void cli_put_padded(FILE *out, const char *s, size_t width)
 	put_clean(out, s);
 	for (w = cli_width(s); w < width; w++)
 		fputc(' ', out);
+}
+
+/* ---- output files -------------------------------------------------------- */
+
+int cli_out_open(cli_out *o)
+{
+	struct stat st;
+	mode_t mask, mode;
+	size_t size;
+	int fd;
+
+	if (!o->path) {
+		o->file = stdout;
+		return 0;
+	}
+	if (stat(o->path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		cli_error("cannot write to '%s': it is a directory", o->path);
+		return -1;
+	}
+	if (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* a device or a pipe (/dev/stdout, /dev/full) is written in
+		 * place: renaming over it would replace the device */
+		o->direct = true;
+		o->file = fopen(o->path, "w");
+		if (!o->file) {
+			cli_error("cannot write to '%s': %s", o->path,
+				  strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	mask = umask(0);
+	umask(mask);
+	mode = (stat(o->path, &st) == 0) ? (st.st_mode & 07777)
+					 : (0666 & ~mask);
+	size = strlen(o->path) + sizeof ".tmp-XXXXXX";
+	o->tmp_path = pc_malloc(size);
+	if (!o->tmp_path) {
+		cli_error("out of memory");
+		return -1;
+	}
+	snprintf(o->tmp_path, size, "%s.tmp-XXXXXX", o->path);
+	fd = mkstemp(o->tmp_path);
+	if (fd < 0) {
+		cli_error("cannot write to '%s': %s", o->path, strerror(errno));
+		pc_free(o->tmp_path);
+		o->tmp_path = NULL;
+		return -1;
+	}
+	(void)fchmod(fd, mode);
+	o->file = fdopen(fd, "w");
+	if (!o->file) {
+		cli_error("cannot write to '%s': %s", o->path, strerror(errno));
+		close(fd);
+		unlink(o->tmp_path);
+		pc_free(o->tmp_path);
+		o->tmp_path = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int cli_out_close(cli_out *o, bool ok)
+{
+	int err = 0;
+
+	if (!o->file || o->file == stdout) {
+		o->file = NULL;
+		return ok ? 0 : -1;
+	}
+	if (ok && fflush(o->file) != 0)
+		err = errno ? errno : EIO;
+	if (ok && !err && !o->direct && fsync(fileno(o->file)) != 0 &&
+	    errno != EINVAL && errno != EROFS)
+		err = errno;
+	if (fclose(o->file) != 0 && ok && !err)
+		err = errno ? errno : EIO;
+	o->file = NULL;
+	if (ok && !err && o->tmp_path && rename(o->tmp_path, o->path) != 0)
+		err = errno;
+	if (err)
+		cli_error("cannot write to '%s': %s", o->path, strerror(err));
+	if ((!ok || err) && o->tmp_path)
+		unlink(o->tmp_path);
+	pc_free(o->tmp_path);
+	o->tmp_path = NULL;
+	return ok && !err ? 0 : -1;
 }

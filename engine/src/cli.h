@@ -65,6 +65,22 @@ int cli_next(cli_parser *p, const char **arg);
 void cli_usage_error(const char *command, const char *usage,
 		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* "plancheck: MESSAGE" to stderr. */
+/* An output file written whole or not at all: a regular file is written to
+ * a temporary file beside it and renamed over it only when complete, so a
+ * failed run leaves the old file (or none) in place; a device or a pipe
+ * (/dev/stdout, /dev/full) is written in place; a NULL path is standard
+ * output. Set path (and zero the rest), then open; close with ok false to
+ * throw the output away. Both return 0, or -1 after reporting why. */
+typedef struct cli_out {
+	const char *path;       /* NULL: standard output */
+	FILE *file;
+	char *tmp_path;         /* the file being written, renamed at the end */
+	bool direct;            /* not a regular file: written in place */
+} cli_out;
+
+int cli_out_open(cli_out *o);
+int cli_out_close(cli_out *o, bool ok);
+
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Every problem in a list to stderr, as FILE:LINE:COL: error: MESSAGE
  * (FILE: error: MESSAGE without a position; path stands in for a missing

@@ -80,10 +80,7 @@ enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 typedef struct output {
 	pc_format format;
 	bool has_format;
-	const char *path;       /* NULL: standard output */
-	FILE *file;
-	char *tmp_path;         /* the file being written, renamed at the end */
-	bool direct;            /* not a regular file: written in place */
+	cli_out dest;           /* where it goes (cli.h) */
 } output;
 
 /* One problem a plan's check ran into, kept for the main thread to
@@ -238,7 +235,7 @@ static output *output_for(check_args *a, bool for_format)
 
 	if (a->noutputs) {
 		o = &a->outputs[a->noutputs - 1];
-		if (for_format ? !o->has_format : !o->path)
+		if (for_format ? !o->has_format : !o->dest.path)
 			return o;
 	}
 	if (pc_grow(&a->outputs, &a->outputs_cap, a->noutputs + 1,
@@ -367,7 +364,7 @@ static int parse_args(check_args *a, int argc, char **argv)
 						"--output needs a file name");
 				return EXIT_TROUBLE;
 			}
-			o->path = arg;
+			o->dest.path = arg;
 			break;
 		case OPT_FAIL_ON:
 			if (strcmp(arg, "error") == 0)
@@ -468,16 +465,16 @@ static int parse_args(check_args *a, int argc, char **argv)
 	if (a->noutputs == 0 && !output_for(a, true))
 		goto nomem;
 	for (i = 0; i < a->noutputs; i++) {
-		if (!a->outputs[i].path) {
+		if (!a->outputs[i].dest.path) {
 			to_stdout++;
 			continue;
 		}
 		for (j = 0; j < i; j++) {
-			if (a->outputs[j].path &&
-			    strcmp(a->outputs[j].path, a->outputs[i].path) == 0) {
+			if (a->outputs[j].dest.path &&
+			    strcmp(a->outputs[j].dest.path, a->outputs[i].dest.path) == 0) {
 				cli_usage_error("check", usage_line,
 						"two outputs go to '%s'",
-						a->outputs[i].path);
+						a->outputs[i].dest.path);
 				return EXIT_TROUBLE;
 			}
 		}
@@ -772,94 +769,6 @@ static void check_all(plan_run *runs, size_t count, const check_args *a,
 	pc_free(threads);
 }
 
-/* Open where output o goes. 0, or -1 (reported). */
-static int output_open(output *o)
-{
-	struct stat st;
-	mode_t mask, mode;
-	size_t size;
-	int fd;
-
-	if (!o->path) {
-		o->file = stdout;
-		return 0;
-	}
-	if (stat(o->path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		cli_error("cannot write to '%s': it is a directory", o->path);
-		return -1;
-	}
-	if (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		/* a device or a pipe (/dev/stdout, /dev/full) is written in
-		 * place: renaming over it would replace the device */
-		o->direct = true;
-		o->file = fopen(o->path, "w");
-		if (!o->file) {
-			cli_error("cannot write to '%s': %s", o->path,
-				  strerror(errno));
-			return -1;
-		}
-		return 0;
-	}
-	mask = umask(0);
-	umask(mask);
-	mode = (stat(o->path, &st) == 0) ? (st.st_mode & 07777)
-					 : (0666 & ~mask);
-	size = strlen(o->path) + sizeof ".tmp-XXXXXX";
-	o->tmp_path = pc_malloc(size);
-	if (!o->tmp_path) {
-		cli_error("out of memory");
-		return -1;
-	}
-	snprintf(o->tmp_path, size, "%s.tmp-XXXXXX", o->path);
-	fd = mkstemp(o->tmp_path);
-	if (fd < 0) {
-		cli_error("cannot write to '%s': %s", o->path, strerror(errno));
-		pc_free(o->tmp_path);
-		o->tmp_path = NULL;
-		return -1;
-	}
-	(void)fchmod(fd, mode);
-	o->file = fdopen(fd, "w");
-	if (!o->file) {
-		cli_error("cannot write to '%s': %s", o->path, strerror(errno));
-		close(fd);
-		unlink(o->tmp_path);
-		pc_free(o->tmp_path);
-		o->tmp_path = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-/* Finish output o: on success flush, close and rename into place; on
- * failure remove the temporary file. 0, or -1 (reported). */
-static int output_close(output *o, bool ok)
-{
-	int err = 0;
-
-	if (!o->file || o->file == stdout) {
-		o->file = NULL;
-		return ok ? 0 : -1;
-	}
-	if (ok && fflush(o->file) != 0)
-		err = errno ? errno : EIO;
-	if (ok && !err && !o->direct && fsync(fileno(o->file)) != 0 &&
-	    errno != EINVAL && errno != EROFS)
-		err = errno;
-	if (fclose(o->file) != 0 && ok && !err)
-		err = errno ? errno : EIO;
-	o->file = NULL;
-	if (ok && !err && o->tmp_path && rename(o->tmp_path, o->path) != 0)
-		err = errno;
-	if (err)
-		cli_error("cannot write to '%s': %s", o->path, strerror(err));
-	if ((!ok || err) && o->tmp_path)
-		unlink(o->tmp_path);
-	pc_free(o->tmp_path);
-	o->tmp_path = NULL;
-	return ok && !err ? 0 : -1;
-}
-
 static int write_outputs(check_args *a, const pc_report *const *reports,
 			 size_t count, int exit_code)
 {
@@ -873,7 +782,7 @@ static int write_outputs(check_args *a, const pc_report *const *reports,
 	for (i = 0; i < a->noutputs; i++) {
 		output *o = &a->outputs[i];
 
-		if (output_open(o) < 0) {
+		if (cli_out_open(&o->dest) < 0) {
 			status = -1;
 			continue;
 		}
@@ -885,19 +794,19 @@ static int write_outputs(check_args *a, const pc_report *const *reports,
 		if (a->color == COLOR_ALWAYS)
 			opts.color = true;
 		else if (a->color == COLOR_AUTO)
-			opts.color = (!env || !*env) && isatty(fileno(o->file));
+			opts.color = (!env || !*env) && isatty(fileno(o->dest.file));
 		errno = 0;
-		rc = pc_write(o->file, o->format, reports, count, &opts);
+		rc = pc_write(o->dest.file, o->format, reports, count, &opts);
 		ok = rc == 0;
-		if (!ok && o->file == stdout)
+		if (!ok && o->dest.file == stdout)
 			cli_error("cannot write to standard output: %s",
 				  rc == PC_EIO && errno ? strerror(errno)
 							: pc_strerror(rc));
 		else if (!ok)
-			cli_error("cannot write to '%s': %s", o->path,
+			cli_error("cannot write to '%s': %s", o->dest.path,
 				  rc == PC_EIO && errno ? strerror(errno)
 							: pc_strerror(rc));
-		if (output_close(o, ok) < 0)
+		if (cli_out_close(&o->dest, ok) < 0)
 			status = -1;
 	}
 	return status;

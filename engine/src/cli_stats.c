@@ -272,100 +272,6 @@ static int parse_args(doc_args *a, int argc, char **argv)
 	return EXIT_CLEAN;
 }
 
-/* Where the document goes: standard output, a device written in place, or
- * a temporary file beside path renamed over it by sink_close. */
-typedef struct sink {
-	const char *path;
-	FILE *file;
-	char *tmp;
-} sink;
-
-static int sink_open(sink *s, const char *path)
-{
-	struct stat st;
-	mode_t mask;
-	size_t size;
-	int fd;
-
-	memset(s, 0, sizeof *s);
-	s->path = path;
-	if (!path) {
-		s->file = stdout;
-		return 0;
-	}
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		cli_error("cannot write to '%s': it is a directory", path);
-		return -1;
-	}
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		s->file = fopen(path, "w");
-		if (!s->file) {
-			cli_error("cannot write to '%s': %s", path,
-				  strerror(errno));
-			return -1;
-		}
-		return 0;
-	}
-	size = strlen(path) + sizeof ".tmp-XXXXXX";
-	s->tmp = pc_malloc(size);
-	if (!s->tmp) {
-		cli_error("out of memory");
-		return -1;
-	}
-	snprintf(s->tmp, size, "%s.tmp-XXXXXX", path);
-	fd = mkstemp(s->tmp);
-	if (fd < 0) {
-		cli_error("cannot write to '%s': %s", path, strerror(errno));
-		pc_free(s->tmp);
-		s->tmp = NULL;
-		return -1;
-	}
-	mask = umask(0);
-	umask(mask);
-	(void)fchmod(fd, stat(path, &st) == 0 ? (st.st_mode & 07777) :
-			 (0666 & ~mask));
-	s->file = fdopen(fd, "w");
-	if (!s->file) {
-		cli_error("cannot write to '%s': %s", path, strerror(errno));
-		close(fd);
-		unlink(s->tmp);
-		pc_free(s->tmp);
-		s->tmp = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-/* Finish: on success flush, close and rename into place; else remove the
- * temporary file. 0, or -1 (reported). */
-static int sink_close(sink *s, int rc)
-{
-	int err = 0;
-
-	if (!s->file)
-		return -1;
-	if (rc < 0)
-		err = rc == PC_EIO && errno ? errno : 0;
-	if (rc == 0 && fflush(s->file) != 0)
-		err = errno ? errno : EIO;
-	if (s->file != stdout) {
-		if (fclose(s->file) != 0 && rc == 0 && !err)
-			err = errno ? errno : EIO;
-		if (rc == 0 && !err && s->tmp && rename(s->tmp, s->path) != 0)
-			err = errno;
-	}
-	if (rc < 0 || err)
-		cli_error("cannot write to %s%s%s: %s",
-			  s->path ? "'" : "", s->path ? s->path : "standard output",
-			  s->path ? "'" : "", err ? strerror(err) : pc_strerror(rc));
-	if ((rc < 0 || err) && s->tmp)
-		unlink(s->tmp);
-	pc_free(s->tmp);
-	s->file = NULL;
-	s->tmp = NULL;
-	return rc < 0 || err ? -1 : 0;
-}
-
 /* Load one rule file into set unless it is there already. 0 or -1
  * (reported). */
 static int load_rules(pc_ruleset *set, const char *path, cli_file_set *seen,
@@ -403,7 +309,7 @@ static int run(doc_args *a)
 	pc_check_options opts;
 	cli_file_set seen;
 	char by[64];
-	sink out;
+	cli_out out = { 0 };
 	size_t i;
 	int rc, status = EXIT_TROUBLE, failed = 0;
 
@@ -444,7 +350,8 @@ static int run(doc_args *a)
 		cli_print_errors(NULL, a->plan, rc);
 		goto out;
 	}
-	if (sink_open(&out, a->path) < 0)
+	out.path = a->path;
+	if (cli_out_open(&out) < 0)
 		goto out;
 	errno = 0;
 	if (a->is_report) {
@@ -453,7 +360,16 @@ static int run(doc_args *a)
 	} else {
 		rc = pc_stats_write(out.file, stats, a->format);
 	}
-	if (sink_close(&out, rc) == 0)
+	if (rc == 0 && out.file == stdout && fflush(stdout) != 0)
+		rc = PC_EIO;
+	if (rc < 0) {
+		int err = rc == PC_EIO && errno ? errno : 0;
+
+		cli_error("cannot write to %s%s%s: %s",
+			  out.path ? "'" : "", out.path ? out.path : "standard output",
+			  out.path ? "'" : "", err ? strerror(err) : pc_strerror(rc));
+	}
+	if (cli_out_close(&out, rc == 0) == 0 && rc == 0)
 		status = EXIT_CLEAN;
 out:
 	pc_errors_free(errors);
