@@ -11,6 +11,9 @@
 struct pc_regex {
 	pcre2_code *code;
 	pcre2_match_context *mctx;
+	/* Made once, reused by every match: an expression belongs to one
+	 * rule set or plan, which one thread uses at a time. */
+	pcre2_match_data *md;
 	const char *pattern;
 };
 
@@ -25,6 +28,7 @@ static void regex_release(void *p)
 {
 	pc_regex *re = p;
 
+	pcre2_match_data_free(re->md);
 	pcre2_match_context_free(re->mctx);
 	pcre2_code_free(re->code);
 }
@@ -72,7 +76,10 @@ pc_regex *regex_compile(arena *a, const char *pattern, size_t len,
 		return NULL;
 	}
 	re->mctx = pcre2_match_context_create(NULL);
-	if (!re->mctx) {
+	re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
+	if (!re->mctx || !re->md) {
+		pcre2_match_data_free(re->md);
+		pcre2_match_context_free(re->mctx);
 		pcre2_code_free(re->code);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -94,14 +101,10 @@ pc_regex *regex_compile(arena *a, const char *pattern, size_t len,
 
 int regex_match(const pc_regex *re, const char *subject, size_t len)
 {
-	pcre2_match_data *md;
 	int rc;
 
-	md = pcre2_match_data_create_from_pattern(re->code, NULL);
-	if (!md)
-		return -2;
-	rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, 0, 0, md, re->mctx);
-	pcre2_match_data_free(md);
+	rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, 0, 0, re->md,
+			 re->mctx);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
