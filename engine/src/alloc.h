@@ -8,10 +8,18 @@ void *pc_malloc(size_t size);
 void *pc_calloc(size_t count, size_t size);
 void *pc_realloc(void *ptr, size_t size);
 void pc_free(void *ptr);
-/* Grow *ptr (an array of *cap elements of elem bytes) to hold need
- * elements. 0 or -1 (out of memory or overflow; *ptr unchanged). */
 /* Allocations left before the injected failure (0: none pending, either
  * because injection is off or because the failure already happened). */
 unsigned long pc_fault_pending(void);
+/* Grow *ptr (an array of *cap elements of elem bytes) to hold need
+ * elements. 0 or -1 (out of memory or overflow; *ptr unchanged). */
 int pc_grow(void *ptr, size_t *cap, size_t need, size_t elem);
+
+/* A big zero-filled block straight from the system: size is rounded up
+ * to a multiple of PC_BIG_BLOCK, and the block is backed by huge pages
+ * where the system offers them. For arena chunks and large tables that
+ * are written whole. Free it with pc_big_free and the same size. */
+#define PC_BIG_BLOCK ((size_t)2 * 1024 * 1024)
+void *pc_big_alloc(size_t size);
+void pc_big_free(void *ptr, size_t size);
 #endif

@@ -49,6 +49,24 @@ char *str_copy(arena *a, const char *s, size_t len)
 	return p;
 }
 
+/* Tables of a national plan reach several MiB; those come in big blocks
+ * (fewer page faults, see pc_big_alloc). Both kinds are zero-filled. */
+static void *table_alloc(size_t count, size_t elem)
+{
+	size_t bytes = count * elem;
+
+	return bytes >= PC_BIG_BLOCK ? pc_big_alloc(bytes)
+				     : pc_calloc(count, elem);
+}
+
+static void table_free(void *p, size_t count, size_t elem)
+{
+	if (count * elem >= PC_BIG_BLOCK)
+		pc_big_free(p, count * elem);
+	else
+		pc_free(p);
+}
+
 void strtab_init(strtab *t, arena *a)
 {
 	memset(t, 0, sizeof *t);
@@ -57,8 +75,8 @@ void strtab_init(strtab *t, arena *a)
 
 void strtab_free(strtab *t)
 {
-	pc_free(t->slots);
-	pc_free(t->hashes);
+	table_free(t->slots, t->cap, sizeof *t->slots);
+	table_free(t->hashes, t->cap, sizeof *t->hashes);
 	t->slots = NULL;
 	t->hashes = NULL;
 	t->count = t->cap = 0;
@@ -70,12 +88,12 @@ void strtab_free(strtab *t)
 static int strtab_rehash(strtab *t)
 {
 	size_t ncap = t->cap ? t->cap * 2 : 1024, i, j;
-	const char **ns = pc_calloc(ncap, sizeof *ns);
-	uint32_t *nh = pc_malloc(ncap * sizeof *nh);
+	const char **ns = table_alloc(ncap, sizeof *ns);
+	uint32_t *nh = table_alloc(ncap, sizeof *nh);
 
 	if (!ns || !nh) {
-		pc_free(ns);
-		pc_free(nh);
+		table_free(ns, ncap, sizeof *ns);
+		table_free(nh, ncap, sizeof *nh);
 		return -1;
 	}
 	for (i = 0; i < t->cap; i++) {
@@ -87,8 +105,8 @@ static int strtab_rehash(strtab *t)
 		ns[j] = s;
 		nh[j] = t->hashes[i];
 	}
-	pc_free(t->slots);
-	pc_free(t->hashes);
+	table_free(t->slots, t->cap, sizeof *t->slots);
+	table_free(t->hashes, t->cap, sizeof *t->hashes);
 	t->slots = ns;
 	t->hashes = nh;
 	t->cap = ncap;
@@ -128,7 +146,7 @@ void idmap_init(idmap *m)
 
 void idmap_free(idmap *m)
 {
-	pc_free(m->ents);
+	table_free(m->ents, m->cap, sizeof *m->ents);
 	idmap_init(m);
 }
 
@@ -137,7 +155,7 @@ void idmap_free(idmap *m)
 static int idmap_rehash(idmap *m)
 {
 	size_t ncap = m->cap ? m->cap * 2 : 64, i, j;
-	idmap_ent *ne = pc_calloc(ncap, sizeof *ne);
+	idmap_ent *ne = table_alloc(ncap, sizeof *ne);
 
 	if (!ne)
 		return -1;
@@ -149,7 +167,7 @@ static int idmap_rehash(idmap *m)
 			;
 		ne[j] = m->ents[i];
 	}
-	pc_free(m->ents);
+	table_free(m->ents, m->cap, sizeof *m->ents);
 	m->ents = ne;
 	m->cap = ncap;
 	return 0;
