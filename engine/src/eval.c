@@ -98,8 +98,8 @@ const value *eval_attr(const attrs *a, const char *key)
 	uint32_t i;
 
 	for (i = 0; i < a->count; i++)
-		if (a->items[i].key == key || strcmp(a->items[i].key, key) == 0)
-			return &a->items[i].val;
+		if (a->items[i]->key == key || strcmp(a->items[i]->key, key) == 0)
+			return &a->items[i]->val;
 	return NULL;
 }
 

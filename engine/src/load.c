@@ -120,6 +120,10 @@ typedef struct loader {
 	uint32_t *stamp;
 	size_t stamp_cap;
 	uint32_t position_serial;
+	/* every distinct attribute pair so far (see attrs in model.h):
+	 * open addressing, at most half full */
+	attr **pairs;
+	size_t npairs, pairs_cap;
 } loader;
 
 /* ---- scratch vectors ----------------------------------------------------- */
@@ -608,6 +612,57 @@ static int attr_value(loader *ld, const yr_event *ev, value *val)
 	return val->text ? 0 : PC_ENOMEM;
 }
 
+static size_t pair_hash(const char *key, const value *val)
+{
+	uint64_t h = (uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15ULL;
+
+	h ^= (uint64_t)(uintptr_t)val->text * 0xc2b2ae3d27d4eb4fULL;
+	h ^= (uint64_t)val->type;
+	h ^= h >> 29;
+	return (size_t)h;
+}
+
+/* The plan's one attr for key: val (key and val->text interned, and the
+ * text canonical, so key, type and text decide the pair); NULL when out
+ * of memory. */
+static const attr *pair_intern(loader *ld, const char *key, const value *val)
+{
+	size_t i, mask;
+	attr *a;
+
+	if ((ld->npairs + 1) * 2 > ld->pairs_cap) {
+		size_t ncap = ld->pairs_cap ? ld->pairs_cap * 2 : 256, j;
+		attr **nt = pc_calloc(ncap, sizeof *nt);
+
+		if (!nt)
+			return NULL;
+		for (j = 0; j < ld->pairs_cap; j++) {
+			if (!ld->pairs[j])
+				continue;
+			for (i = pair_hash(ld->pairs[j]->key, &ld->pairs[j]->val)
+				 & (ncap - 1); nt[i]; i = (i + 1) & (ncap - 1))
+				;
+			nt[i] = ld->pairs[j];
+		}
+		pc_free(ld->pairs);
+		ld->pairs = nt;
+		ld->pairs_cap = ncap;
+	}
+	mask = ld->pairs_cap - 1;
+	for (i = pair_hash(key, val) & mask; (a = ld->pairs[i]);
+	     i = (i + 1) & mask)
+		if (a->key == key && a->val.type == val->type &&
+		    a->val.text == val->text)
+			return a;
+	if (!(a = arena_alloc(&ld->plan->arena, sizeof *a)))
+		return NULL;
+	a->key = key;
+	a->val = *val;
+	ld->pairs[i] = a;
+	ld->npairs++;
+	return a;
+}
+
 /* attrs: a mapping of names to scalars. */
 static int read_attrs(loader *ld, attrs *out)
 {
@@ -620,7 +675,8 @@ static int read_attrs(loader *ld, attrs *out)
 		return rc;
 	yr_map_begin(ld->r, &m, &ev);
 	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
-		attr *a;
+		const attr *a;
+		value val = { VAL_STRING, NULL, 0 };
 		const char *name = intern(ld, key.text, key.len);
 
 		if (!name) {
@@ -638,19 +694,19 @@ static int read_attrs(loader *ld, attrs *out)
 				break;
 			continue;
 		}
-		if (!(a = vec_push(&ld->attrs, sizeof *a))) {
+		if ((rc = attr_value(ld, &ev, &val)) < 0)
+			break;
+		if (!(a = pair_intern(ld, name, &val)) ||
+		    vec_push_ptr(&ld->attrs, (void *)(uintptr_t)a) < 0) {
 			rc = PC_ENOMEM;
 			break;
 		}
-		a->key = name;
-		if ((rc = attr_value(ld, &ev, &a->val)) < 0)
-			break;
 	}
 	if (rc < 0) {
 		yr_map_abort(ld->r, &m);
 		return rc;
 	}
-	return vec_take(&ld->attrs, mark, sizeof(attr), &ld->plan->arena,
+	return vec_take(&ld->attrs, mark, sizeof(attr *), &ld->plan->arena,
 			&out->items, &out->count);
 }
 
@@ -780,14 +836,10 @@ static int holders_now(loader *ld, const pending_position *pend, position *p)
 		ld->stamp[who->index] = serial;
 	}
 	p->holders = arena_alloc(&ld->plan->arena, pend->n * sizeof *p->holders);
-	p->holder_where = arena_alloc(&ld->plan->arena,
-				      pend->n * sizeof *p->holder_where);
-	if (!p->holders || !p->holder_where)
+	if (!p->holders)
 		return PC_ENOMEM;
-	for (j = 0; j < pend->n; j++) {
+	for (j = 0; j < pend->n; j++)
 		p->holders[j] = refs[j].who;
-		p->holder_where[j] = node_at(refs[j].line, refs[j].col);
-	}
 	p->nholders = pend->n;
 	ld->holder_refs.n = pend->first;
 	return 1;
@@ -1180,9 +1232,7 @@ static int resolve_holders(loader *ld)
 
 		p->holders = arena_alloc(&plan->arena,
 					 pp->n * sizeof *p->holders);
-		p->holder_where = arena_alloc(&plan->arena,
-					      pp->n * sizeof *p->holder_where);
-		if (!p->holders || !p->holder_where) {
+		if (!p->holders) {
 			rc = PC_ENOMEM;
 			break;
 		}
@@ -1204,9 +1254,7 @@ static int resolve_holders(loader *ld)
 			if (!who || seen[who->index] == i + 1)
 				continue;
 			seen[who->index] = i + 1;
-			p->holders[n] = who;
-			p->holder_where[n] = node_at(h->line, h->col);
-			n++;
+			p->holders[n++] = who;
 		}
 		p->nholders = n;
 	}
@@ -1767,6 +1815,7 @@ static void loader_free(loader *ld)
 	for (i = 0; i < sizeof all / sizeof all[0]; i++)
 		vec_free(all[i]);
 	pc_free(ld->stamp);
+	pc_free(ld->pairs);
 	yr_close(ld->r);
 }
 

@@ -46,8 +46,12 @@ typedef struct attr {
 	value val;
 } attr;
 
+/* Attributes in the order written. Equal pairs (same key, same value)
+ * of one plan are one shared attr: a national plan writes a hundred
+ * thousand `party_member: true`, and a pointer each is a quarter of an
+ * attr each. */
 typedef struct attrs {
-	attr *items;          /* sorted by key pointer order is NOT assumed */
+	const attr **items;
 	uint32_t count;
 } attrs;
 
@@ -70,7 +74,6 @@ typedef struct position {
 	const char *title_id;   /* as written */
 	title *title;           /* NULL when it did not resolve */
 	person **holders;       /* resolved holders (unresolved ones left out) */
-	ploc *holder_where;     /* position of each holder id, parallel to holders */
 	unit *unit;
 	uint32_t nholders;
 	uint32_t slots;         /* default: number of holders as written */

@@ -184,7 +184,8 @@ static void check_valid_model(const pc_plan *plan)
 	assert_int_equal(ta->positions[0].baseline, 3);
 	assert_int_equal(ta->positions[0].nholders, 2);
 	assert_string_equal(ta->positions[0].title->name, "Chủ tịch UBND");
-	assert_int_equal(ta->positions[0].holder_where[1].line, 43);
+	assert_string_equal(ta->positions[0].holders[0]->id, "P1");
+	assert_string_equal(ta->positions[0].holders[1]->id, "P2");
 	assert_int_equal(tc1->positions[0].slots, 2);
 	assert_int_equal(tc1->positions[0].baseline, 2);
 	assert_int_equal(tc1->positions[1].slots, 0);
@@ -217,7 +218,15 @@ static void check_valid_model(const pc_plan *plan)
 	assert_int_equal(v->type, VAL_STRING);
 	assert_string_equal(v->text, "12");
 	assert_null(attrs_get(&p1->attrs, "missing"));
-	assert_string_equal(p1->attrs.items[0].key, "party_member");
+	assert_string_equal(p1->attrs.items[0]->key, "party_member");
+	/* Equal pairs are shared; the same text of another type is
+	 * another pair. */
+	assert_ptr_equal(p1->attrs.items[0],
+			 person_by_id(plan, "P2")->attrs.items[0]);
+	v = attrs_get(&person_by_id(plan, "P2")->attrs, "note");
+	assert_int_equal(v->type, VAL_INT);
+	assert_int_equal(v->num, 12);
+	assert_ptr_not_equal(v, attrs_get(&p1->attrs, "note"));
 
 	/* Task owners (document order) with their progress. */
 	merge = task_by_id(plan, "merge");
