@@ -27,21 +27,33 @@ typedef struct jw {
 	bool has_items[JSON_MAX_DEPTH];
 } jw;
 
-/* Start a member (key non-NULL) or an array element (key NULL). */
+/* Start a member (key non-NULL) or an array element (key NULL). Keys are
+ * the fixed ASCII names of cli.md, which need no escaping, so the
+ * separator, the indentation and the key go out in one write. */
 static void jw_item(jw *w, const char *key)
 {
-	int i;
+	size_t klen = key ? strlen(key) : 0, ind = 2 * (size_t)w->depth;
+	char *q, *start;
 
+	start = q = sb_reserve(w->b, 2 + ind + klen + 4);
+	if (!q)
+		return;
 	if (w->depth > 0) {
-		sb_puts(w->b, w->has_items[w->depth] ? ",\n" : "\n");
+		if (w->has_items[w->depth])
+			*q++ = ',';
+		*q++ = '\n';
 		w->has_items[w->depth] = true;
-		for (i = 0; i < w->depth; i++)
-			sb_puts(w->b, "  ");
+		memset(q, ' ', ind);
+		q += ind;
 	}
 	if (key) {
-		sb_json_str(w->b, key);
-		sb_puts(w->b, ": ");
+		*q++ = '"';
+		memcpy(q, key, klen);
+		q += klen;
+		memcpy(q, "\": ", 3);
+		q += 3;
 	}
+	sb_commit(w->b, (size_t)(q - start));
 }
 
 static void jw_open(jw *w, const char *key, char bracket)
@@ -54,15 +66,20 @@ static void jw_open(jw *w, const char *key, char bracket)
 
 static void jw_close(jw *w, char bracket)
 {
-	int i;
+	size_t ind = 2 * (size_t)(w->depth - 1);
+	char *q, *start;
 
-	if (w->has_items[w->depth]) {
-		sb_putc(w->b, '\n');
-		for (i = 1; i < w->depth; i++)
-			sb_puts(w->b, "  ");
+	start = q = sb_reserve(w->b, 2 + ind);
+	if (q && w->has_items[w->depth]) {
+		*q++ = '\n';
+		memset(q, ' ', ind);
+		q += ind;
 	}
 	w->depth--;
-	sb_putc(w->b, bracket);
+	if (!q)
+		return;
+	*q++ = bracket;
+	sb_commit(w->b, (size_t)(q - start));
 }
 
 static void jw_str(jw *w, const char *key, const char *value)
@@ -74,7 +91,7 @@ static void jw_str(jw *w, const char *key, const char *value)
 static void jw_int(jw *w, const char *key, int64_t value)
 {
 	jw_item(w, key);
-	sb_printf(w->b, "%" PRId64, value);
+	sb_int(w->b, value);
 }
 
 static void jw_bool(jw *w, const char *key, bool value)

@@ -70,15 +70,49 @@ void sb_printf(strbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_len(const unsigned char *s)
+char *sb_reserve(strbuf *b, size_t n)
+{
+	if (b->failed)
+		return NULL;
+	if (n >= b->cap - b->len || !b->data) {
+		if (b->len + n + 1 < b->len ||
+		    pc_grow(&b->data, &b->cap, b->len + n + 1, 1) < 0) {
+			b->failed = true;
+			return NULL;
+		}
+	}
+	return b->data + b->len;
+}
+
+void sb_int(strbuf *b, int64_t n)
+{
+	char tmp[20], *q;
+	uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
+	size_t k = 0;
+
+	do {
+		tmp[k++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	q = sb_reserve(b, k + 1);
+	if (!q)
+		return;
+	if (n < 0)
+		*q++ = '-';
+	while (k)
+		*q++ = tmp[--k];
+	sb_commit(b, (size_t)(q - (b->data + b->len)));
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
 {
 	if (s[0] < 0x80)
 		return 1;
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
 	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
 			return 0;
 		if (s[0] == 0xe0 && s[1] < 0xa0)
 			return 0;
@@ -87,7 +121,7 @@ static size_t utf8_len(const unsigned char *s)
 		return 3;
 	}
 	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
 		    (s[3] & 0xc0) != 0x80)
 			return 0;
 		if (s[0] == 0xf0 && s[1] < 0x90)
@@ -101,42 +135,94 @@ static size_t utf8_len(const unsigned char *s)
 
 void sb_json_str(strbuf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	sb_json_strn(b, s, strlen(s));
+}
 
-	sb_putc(b, '"');
-	while (*p) {
-		size_t n;
-		const unsigned char *run = p;
+/*
+ * Written straight into reserved room, not appended a run at a time: the
+ * JSON report is mostly short strings, where the calls cost more than the
+ * copying. No byte takes more than 6 bytes out ("\u001f"; U+FFFD for a
+ * bad byte is 3), so len * 6 + 2 is always room enough.
+ */
+void sb_json_strn(strbuf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint64_t ones = 0x0101010101010101u;
+	const uint64_t high = 0x8080808080808080u;
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	const unsigned char *stop;
+	char *start, *q;
 
-		while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
-			p++;
-		if (p > run)
-			sb_add(b, (const char *)run, (size_t)(p - run));
-		if (!*p)
-			break;
-		switch (*p) {
-		case '"': sb_puts(b, "\\\""); p++; continue;
-		case '\\': sb_puts(b, "\\\\"); p++; continue;
-		case '\n': sb_puts(b, "\\n"); p++; continue;
-		case '\r': sb_puts(b, "\\r"); p++; continue;
-		case '\t': sb_puts(b, "\\t"); p++; continue;
-		default: break;
-		}
-		if (*p < 0x20) {
-			sb_printf(b, "\\u%04x", *p);
-			p++;
-			continue;
-		}
-		n = utf8_len(p);
-		if (n == 0) {
-			sb_puts(b, "\xef\xbf\xbd");
-			p++;
-			continue;
-		}
-		sb_add(b, (const char *)p, n);
-		p += n;
+	if (len > (SIZE_MAX - 2) / 6) {
+		b->failed = true;
+		return;
 	}
-	sb_putc(b, '"');
+	start = q = sb_reserve(b, len * 6 + 2);
+	if (!q)
+		return;
+	*q++ = '"';
+	while (p < end) {
+		/* Eight plain bytes at a time (no control character, quote,
+		 * backslash or byte of a multibyte sequence): ids, numbers
+		 * and English text are mostly such runs. */
+		while (end - p >= 8) {
+			uint64_t x, quote, bslash;
+
+			memcpy(&x, p, 8);
+			quote = x ^ (ones * '"');
+			bslash = x ^ (ones * '\\');
+			if ((x & high) ||
+			    ((x - ones * 0x20) & ~x & high) ||
+			    ((quote - ones) & ~quote & high) ||
+			    ((bslash - ones) & ~bslash & high))
+				break;
+			memcpy(q, p, 8);
+			q += 8;
+			p += 8;
+		}
+		/* Then the next eight bytes (or what is left) one by one. */
+		stop = end - p > 8 ? p + 8 : end;
+		while (p < stop) {
+			unsigned char c = *p;
+			size_t n;
+
+			if (c >= 0x20 && c < 0x80) {
+				if (c == '"' || c == '\\')
+					*q++ = '\\';
+				*q++ = (char)c;
+				p++;
+				continue;
+			}
+			if (c < 0x20) {
+				*q++ = '\\';
+				switch (c) {
+				case '\n': *q++ = 'n'; break;
+				case '\r': *q++ = 'r'; break;
+				case '\t': *q++ = 't'; break;
+				default:
+					memcpy(q, "u00", 3);
+					q[3] = hex[c >> 4];
+					q[4] = hex[c & 15];
+					q += 5;
+					break;
+				}
+				p++;
+				continue;
+			}
+			n = utf8_len(p, (size_t)(end - p));
+			if (n == 0) {
+				memcpy(q, "\xef\xbf\xbd", 3);
+				q += 3;
+				p++;
+				continue;
+			}
+			memcpy(q, p, n);
+			q += n;
+			p += n;
+		}
+	}
+	*q++ = '"';
+	sb_commit(b, (size_t)(q - start));
 }
 
 int sb_write(const strbuf *b, FILE *out)
