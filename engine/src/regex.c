@@ -15,6 +15,7 @@ struct pc_regex {
 	 * rule set or plan, which one thread uses at a time. */
 	pcre2_match_data *md;
 	const char *pattern;
+	bool jit;             /* JIT-compiled: match through pcre2_jit_match */
 };
 
 /* The depth limit bounds how many backtracking frames the interpreter
@@ -95,16 +96,26 @@ pc_regex *regex_compile(arena *a, const char *pattern, size_t len,
 	 * interpreter runs, under the same limits. PLANCHECK_NO_JIT=1 turns it
 	 * off, for memory checkers that cannot follow generated code. */
 	if (!jit_disabled())
-		(void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+		re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
 	return re;
 }
 
 int regex_match(const pc_regex *re, const char *subject, size_t len)
 {
-	int rc;
+	int rc = PCRE2_ERROR_JIT_BADOPTION;
 
-	rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, 0, 0, re->md,
-			 re->mctx);
+	/* pcre2_match would end up in pcre2_jit_match too, after checks
+	 * that cost more than a short match (a check runs tens of thousands
+	 * of them). Compiled with PCRE2_MATCH_INVALID_UTF, the JIT needs no
+	 * UTF check of the subject. */
+	if (!subject)
+		subject = "";
+	if (re->jit)
+		rc = pcre2_jit_match(re->code, (PCRE2_SPTR)subject, len, 0, 0,
+				     re->md, re->mctx);
+	if (rc == PCRE2_ERROR_JIT_BADOPTION)
+		rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, 0, 0,
+				 re->md, re->mctx);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
