@@ -22,6 +22,7 @@
 #include "model.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const selector_keys[] = {
@@ -42,6 +43,12 @@ static bool text_is(const char *text, size_t len, const char *word)
 	size_t n = strlen(word);
 
 	return len == n && memcmp(text, word, n) == 0;
+}
+
+/* text_is for a word made by counted_copy, whose length is known. */
+static bool text_is_counted(const char *text, size_t len, const char *word)
+{
+	return len == str_len(word) && memcmp(text, word, len) == 0;
 }
 
 /* Index of key in the NULL-terminated list, or -1. */
@@ -111,17 +118,29 @@ static void match_nothing(matcher *m)
 	m->kind = MATCH_EQUAL;
 }
 
+/* s[0..len) with its length in front (str_copy), cut at a NUL byte: a
+ * matcher compares C strings, and matching compares lengths first. */
+static const char *counted_copy(arena *a, const char *s, size_t len)
+{
+	const char *nul = memchr(s, '\0', len);
+
+	return str_copy(a, s, nul ? (size_t)(nul - s) : len);
+}
+
 /* The text a matcher compares: canonical for attrs (see the top). */
 static const char *matcher_text(arena *a, const yr_event *ev, bool canonical)
 {
+	char buf[24];
 	int64_t n;
 	bool b;
 
-	if (canonical && yr_int(ev, &n) == 0)
-		return arena_printf(a, "%" PRId64, n);
+	if (canonical && yr_int(ev, &n) == 0) {
+		snprintf(buf, sizeof buf, "%" PRId64, n);
+		return counted_copy(a, buf, strlen(buf));
+	}
 	if (canonical && yr_bool(ev, &b) == 0)
-		return b ? "true" : "false";
-	return arena_strndup(a, ev->text, ev->len);
+		return b ? counted_copy(a, "true", 4) : counted_copy(a, "false", 5);
+	return counted_copy(a, ev->text, ev->len);
 }
 
 /* The rest of a list of strings (its start has been read) into an arena
@@ -359,7 +378,7 @@ int matcher_match(const matcher *m, const char *text, size_t len)
 	switch (m->kind) {
 	case MATCH_EQUAL:
 		for (i = 0; i < m->nvalues; i++)
-			if (text_is(text, len, m->values[i]))
+			if (text_is_counted(text, len, m->values[i]))
 				return 1;
 		return 0;
 	case MATCH_REGEX:
@@ -563,8 +582,8 @@ int selector_parse(yreader *r, const yr_event *first, arena *a,
 		case 5:
 			if (!is_text(&ev))
 				rc = bad_type(r, probs, &ev, "a unit id");
-			else if (!(out->under = arena_strndup(a, ev.text,
-							      ev.len)))
+			else if (!(out->under = counted_copy(a, ev.text,
+							     ev.len)))
 				rc = PC_ENOMEM;
 			break;
 		case 6:
@@ -638,7 +657,7 @@ static bool has_tag(const unit *u, const char *tag)
 	uint32_t i;
 
 	for (i = 0; i < u->ntags; i++)
-		if (text_is(u->tags[i], str_len(u->tags[i]), tag))
+		if (text_is_counted(u->tags[i], str_len(u->tags[i]), tag))
 			return true;
 	return false;
 }
@@ -664,8 +683,7 @@ int selector_match(const selector *s, const pc_plan *plan, const unit *u)
 		if (!has_tag(u, s->tags[i]))
 			return 0;
 	if (s->under) {
-		const unit *top = idmap_get(&plan->unit_ids, s->under,
-					    strlen(s->under));
+		const unit *top = idmap_get_str(&plan->unit_ids, s->under);
 		if (!top || !unit_is_under(u, top))
 			return 0;
 	}
