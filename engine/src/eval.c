@@ -132,6 +132,25 @@ int eval_select(eval_ctx *ctx, const rule *r, const selector *s,
 	return m > 0;
 }
 
+strbuf *eval_msg_begin(eval_ctx *ctx)
+{
+	ctx->msg.len = 0;
+	return &ctx->msg;
+}
+
+const char *eval_msg_end(eval_ctx *ctx)
+{
+	const char *s = NULL;
+
+	if (!ctx->msg.failed)
+		s = arena_strndup(&ctx->report->arena,
+				  ctx->msg.data ? ctx->msg.data : "",
+				  ctx->msg.len);
+	if (!s)
+		ctx->status = PC_ENOMEM;
+	return s;
+}
+
 const char *eval_date(eval_ctx *ctx, pc_date date)
 {
 	char buf[11];
@@ -216,6 +235,7 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 	size_t nrules, i;
 	int rc = PC_ENOMEM;
 
+	memset(&ctx, 0, sizeof ctx);
 	if (out)
 		*out = NULL;
 	if (errors)
@@ -266,7 +286,6 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 			goto fail;
 	}
 
-	memset(&ctx, 0, sizeof ctx);
 	ctx.plan = plan;
 	ctx.rules = rules;
 	ctx.report = rep;
@@ -307,6 +326,7 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 		}
 	}
 	eval_waivers(&ctx);
+	sb_free(&ctx.msg);
 	if (ctx.status) {
 		rc = ctx.status;
 		goto fail;
@@ -316,6 +336,7 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 	*out = rep;
 	return 0;
 fail:
+	sb_free(&ctx.msg);
 	pc_report_free(rep);
 	if (errs && errs->count)
 		errors_give(errs, errors);

@@ -2,6 +2,7 @@
 #ifndef PC_EVAL_H
 #define PC_EVAL_H
 #include "findings.h"
+#include "strbuf.h"
 
 typedef struct eval_ctx {
 	const pc_plan *plan;
@@ -12,6 +13,9 @@ typedef struct eval_ctx {
 	/* The rule whose regular expression hit a PCRE2 limit: it runs no
 	 * more expressions in this check (see eval_regex_limit). */
 	const rule *regex_stopped;
+	/* Scratch for building messages (eval_msg_begin/eval_msg_end):
+	 * a check builds thousands, and printf costs more than the text. */
+	strbuf msg;
 } eval_ctx;
 
 /* Add a finding for rule r: severity, basis from the rule; the message is
@@ -51,6 +55,12 @@ void eval_check_under(eval_ctx *ctx, const rule *r, const selector *s);
  * finding about u: 1 selected, 0 not (also after a limit hit). */
 int eval_select(eval_ctx *ctx, const rule *r, const selector *s,
 		const unit *u);
+/* Message building without printf: eval_msg_begin empties ctx->msg and
+ * returns it for the sb_ functions; eval_msg_end copies what was built
+ * into the report's arena (NULL, and ctx->status set, when out of
+ * memory at any step). */
+strbuf *eval_msg_begin(eval_ctx *ctx);
+const char *eval_msg_end(eval_ctx *ctx);
 /* YYYY-MM-DD in the report's arena; NULL (and ctx->status set) when out
  * of memory. */
 const char *eval_date(eval_ctx *ctx, pc_date date);

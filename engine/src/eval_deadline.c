@@ -32,7 +32,6 @@ static void judge_owner(eval_ctx *ctx, const rule *r, const task *t,
 			pc_date start)
 {
 	const deadline_rule *d = &r->u.deadline;
-	arena *a = &ctx->report->arena;
 	task_state state = STATE_ON_TRACK;
 	int64_t days = 0;
 	int percent = 0, expected = 0;
@@ -41,6 +40,7 @@ static void judge_owner(eval_ctx *ctx, const rule *r, const task *t,
 	pc_finding *f;
 	loc pr_at;
 	pc_lagging *lag;
+	strbuf *b;
 	char buf[11];
 
 	if (pr && pr->percent >= 0)
@@ -74,29 +74,41 @@ static void judge_owner(eval_ctx *ctx, const rule *r, const task *t,
 	due_text = eval_date(ctx, due);
 	if (!due_text)
 		return;
+	b = eval_msg_begin(ctx);
+	sb_puts(b, NAME(u));
+	sb_add(b, " (", 2);
+	sb_puts(b, u->id);
+	sb_puts(b, "): task ");
+	sb_puts(b, t->id);
 	switch (state) {
 	case STATE_LATE:
-		msg = arena_printf(a, "%s (%s): task %s done on %s, %lld days "
-				   "after its due date %s", NAME(u), u->id,
-				   t->id, pc_date_format(pr->done, buf),
-				   (long long)days, due_text);
+		sb_puts(b, " done on ");
+		sb_puts(b, pc_date_format(pr->done, buf));
+		sb_puts(b, ", ");
+		sb_int(b, days);
+		sb_puts(b, " days after its due date ");
+		sb_puts(b, due_text);
 		break;
 	case STATE_OVERDUE:
-		msg = arena_printf(a, "%s (%s): task %s overdue by %lld days "
-				   "(due %s)", NAME(u), u->id, t->id,
-				   (long long)days, due_text);
+		sb_puts(b, " overdue by ");
+		sb_int(b, days);
+		sb_puts(b, " days (due ");
+		sb_puts(b, due_text);
+		sb_putc(b, ')');
 		break;
 	default:
-		msg = arena_printf(a, "%s (%s): task %s behind schedule: %d%% "
-				   "done, %d%% expected by now (due %s)",
-				   NAME(u), u->id, t->id, percent, expected,
-				   due_text);
+		sb_puts(b, " behind schedule: ");
+		sb_int(b, percent);
+		sb_puts(b, "% done, ");
+		sb_int(b, expected);
+		sb_puts(b, "% expected by now (due ");
+		sb_puts(b, due_text);
+		sb_putc(b, ')');
 		break;
 	}
-	if (!msg) {
-		ctx->status = PC_ENOMEM;
+	msg = eval_msg_end(ctx);
+	if (!msg)
 		return;
-	}
 	memset(&args, 0, sizeof args);
 	args.unit_id = u->id;
 	args.unit_name = u->name;

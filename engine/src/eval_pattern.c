@@ -4,43 +4,100 @@
 
 #include <string.h>
 
+/* Which field a rule looks at, decided once per rule, not per entity. */
+typedef enum field_kind {
+	FIELD_ATTR, FIELD_ID, FIELD_NAME, FIELD_LEVEL, FIELD_KIND, FIELD_NONE
+} field_kind;
+
 /* The parts of an entity a pattern rule can look at. */
 typedef struct subject {
 	pc_target_type type;
 	const char *id, *name, *level, *kind;
 	const attrs *attrs;    /* NULL: the entity has none */
-	loc where;
-	tmpl_args args;
+	ploc where;
 } subject;
 
+static field_kind field_of(const pattern_rule *pt)
+{
+	if (pt->attr_key)
+		return FIELD_ATTR;
+	if (strcmp(pt->field, "id") == 0)
+		return FIELD_ID;
+	if (strcmp(pt->field, "name") == 0)
+		return FIELD_NAME;
+	if (strcmp(pt->field, "level") == 0)
+		return FIELD_LEVEL;
+	if (strcmp(pt->field, "kind") == 0)
+		return FIELD_KIND;
+	return FIELD_NONE;
+}
+
 /* The field's text, or NULL when the entity lacks it. */
-static const char *field_text(const pattern_rule *pt, const subject *s)
+static const char *field_text(const pattern_rule *pt, field_kind fk,
+			      const subject *s)
 {
 	const value *v;
 
-	if (pt->attr_key) {
+	switch (fk) {
+	case FIELD_ATTR:
 		if (!s->attrs)
 			return NULL;
 		v = eval_attr(s->attrs, pt->attr_key);
 		return v ? v->text : NULL;
-	}
-	if (strcmp(pt->field, "id") == 0)
+	case FIELD_ID:
 		return s->id;
-	if (strcmp(pt->field, "name") == 0)
+	case FIELD_NAME:
 		return s->name;
-	if (strcmp(pt->field, "level") == 0)
+	case FIELD_LEVEL:
 		return s->level;
-	if (strcmp(pt->field, "kind") == 0)
+	case FIELD_KIND:
 		return s->kind;
-	return NULL;
+	default:
+		return NULL;
+	}
 }
 
-static void judge(eval_ctx *ctx, const rule *r, const subject *s)
+/* "unit Xã A (T001-X001)" and what follows, as the messages begin. */
+static void put_subject(strbuf *b, const subject *s)
+{
+	sb_puts(b, pc_target_type_name(s->type));
+	sb_putc(b, ' ');
+	sb_puts(b, s->name ? s->name : "");
+	sb_add(b, " (", 2);
+	sb_puts(b, s->id);
+	sb_putc(b, ')');
+}
+
+/* Only the entity's own placeholders are set, as the kind documents. */
+static void subject_args(const subject *s, tmpl_args *args)
+{
+	memset(args, 0, sizeof *args);
+	switch (s->type) {
+	case PC_TARGET_UNIT:
+		args->unit_id = s->id;
+		args->unit_name = s->name;
+		break;
+	case PC_TARGET_PERSON:
+		args->person_id = s->id;
+		args->person_name = s->name;
+		break;
+	case PC_TARGET_TITLE:
+		args->titles = s->id;
+		break;
+	default:
+		args->task_id = s->id;
+		args->task_name = s->name;
+		break;
+	}
+}
+
+static void judge(eval_ctx *ctx, const rule *r, field_kind fk,
+		  const subject *s)
 {
 	const pattern_rule *pt = &r->u.pattern;
-	arena *a = &ctx->report->arena;
-	const char *text = field_text(pt, s), *msg;
-	const char *name = s->name ? s->name : "";
+	const char *text = field_text(pt, fk, s), *msg;
+	tmpl_args args;
+	strbuf *b;
 	int m;
 
 	if (eval_regex_stopped(ctx, r))
@@ -48,49 +105,53 @@ static void judge(eval_ctx *ctx, const rule *r, const subject *s)
 	if (!text) {
 		if (!pt->required)
 			return;
-		msg = arena_printf(a, "%s %s (%s) has no %s, which is "
-				   "required", pc_target_type_name(s->type),
-				   name, s->id, pt->field);
+		b = eval_msg_begin(ctx);
+		put_subject(b, s);
+		sb_add(b, " has no ", 8);
+		sb_puts(b, pt->field);
+		sb_puts(b, ", which is required");
 	} else {
 		if (!pt->regex)
 			return;
 		m = regex_match(pt->regex, text, strlen(text));
 		if (m < 0) {
-			eval_regex_limit(ctx, r, s->where, s->type, s->id);
+			eval_regex_limit(ctx, r, plan_loc(ctx->plan, s->where),
+					 s->type, s->id);
 			return;
 		}
 		if ((m == 1) != pt->negate)
 			return;
-		if (pt->negate)
-			msg = arena_printf(a, "%s %s (%s): %s '%s' matches '%s', "
-					   "which it must not",
-					   pc_target_type_name(s->type), name,
-					   s->id, pt->field, text,
-					   regex_pattern(pt->regex));
-		else
-			msg = arena_printf(a, "%s %s (%s): %s '%s' does not "
-					   "match '%s'",
-					   pc_target_type_name(s->type), name,
-					   s->id, pt->field, text,
-					   regex_pattern(pt->regex));
+		b = eval_msg_begin(ctx);
+		put_subject(b, s);
+		sb_add(b, ": ", 2);
+		sb_puts(b, pt->field);
+		sb_add(b, " '", 2);
+		sb_puts(b, text);
+		sb_puts(b, pt->negate ? "' matches '" : "' does not match '");
+		sb_puts(b, regex_pattern(pt->regex));
+		sb_puts(b, pt->negate ? "', which it must not" : "'");
 	}
-	if (!msg) {
-		ctx->status = PC_ENOMEM;
+	msg = eval_msg_end(ctx);
+	if (!msg)
 		return;
-	}
-	eval_finding(ctx, r, s->where, s->type, s->id, &s->args, msg);
+	subject_args(s, &args);
+	eval_finding(ctx, r, plan_loc(ctx->plan, s->where), s->type, s->id,
+		     &args, msg);
 }
 
 void eval_pattern(eval_ctx *ctx, const rule *r)
 {
 	const pattern_rule *pt = &r->u.pattern;
 	const pc_plan *plan = ctx->plan;
+	field_kind fk = field_of(pt);
 	subject s;
 	uint32_t i;
 
+	memset(&s, 0, sizeof s);
 	switch (pt->target) {
 	case PT_UNITS:
 		eval_check_under(ctx, r, &pt->for_units);
+		s.type = PC_TARGET_UNIT;
 		for (i = 0; i < plan->nunits && !ctx->status; i++) {
 			const unit *u = plan->units[i];
 
@@ -98,60 +159,48 @@ void eval_pattern(eval_ctx *ctx, const rule *r)
 			    !eval_select(ctx, r, &pt->for_units, u) :
 			    !unit_exists_after(u))
 				continue;
-			memset(&s, 0, sizeof s);
-			s.type = PC_TARGET_UNIT;
 			s.id = u->id;
 			s.name = u->name;
 			s.level = u->level;
 			s.kind = u->kind;
 			s.attrs = &u->attrs;
-			s.where = plan_loc(plan, u->where);
-			s.args.unit_id = u->id;
-			s.args.unit_name = u->name;
-			judge(ctx, r, &s);
+			s.where = u->where;
+			judge(ctx, r, fk, &s);
 		}
 		break;
 	case PT_PEOPLE:
+		s.type = PC_TARGET_PERSON;
 		for (i = 0; i < plan->npeople && !ctx->status; i++) {
 			const person *p = plan->people[i];
 
-			memset(&s, 0, sizeof s);
-			s.type = PC_TARGET_PERSON;
 			s.id = p->id;
 			s.name = p->name;
 			s.attrs = &p->attrs;
-			s.where = plan_loc(plan, p->where);
-			s.args.person_id = p->id;
-			s.args.person_name = p->name;
-			judge(ctx, r, &s);
+			s.where = p->where;
+			judge(ctx, r, fk, &s);
 		}
 		break;
 	case PT_TITLES:
+		s.type = PC_TARGET_TITLE;
 		for (i = 0; i < plan->ntitles && !ctx->status; i++) {
 			const title *t = plan->titles[i];
 
-			memset(&s, 0, sizeof s);
-			s.type = PC_TARGET_TITLE;
 			s.id = t->id;
 			s.name = t->name;
 			s.kind = t->kind;
-			s.where = plan_loc(plan, t->where);
-			s.args.titles = t->id;
-			judge(ctx, r, &s);
+			s.where = t->where;
+			judge(ctx, r, fk, &s);
 		}
 		break;
 	case PT_TASKS:
+		s.type = PC_TARGET_TASK;
 		for (i = 0; i < plan->ntasks && !ctx->status; i++) {
 			const task *t = plan->tasks[i];
 
-			memset(&s, 0, sizeof s);
-			s.type = PC_TARGET_TASK;
 			s.id = t->id;
 			s.name = t->name;
-			s.where = plan_loc(plan, t->where);
-			s.args.task_id = t->id;
-			s.args.task_name = t->name;
-			judge(ctx, r, &s);
+			s.where = t->where;
+			judge(ctx, r, fk, &s);
 		}
 		break;
 	}

@@ -172,7 +172,7 @@ static void aggregate(const pc_plan *plan, quota_scope scope, bool units,
 }
 
 /* "4 holders of deputy-head in its subtree" */
-static const char *measured(arena *a, const quota_rule *q, int64_t v)
+static void put_measured(strbuf *b, const quota_rule *q, int64_t v)
 {
 	const char *scope = "";
 
@@ -184,18 +184,41 @@ static const char *measured(arena *a, const quota_rule *q, int64_t v)
 		scope = " in its subtree";
 	switch (q->measure) {
 	case MEASURE_STAFF:
-		return arena_printf(a, "a staff %s of %lld%s",
-				    staff_name(q->staff), (long long)v, scope);
+		sb_puts(b, "a staff ");
+		sb_puts(b, staff_name(q->staff));
+		sb_puts(b, " of ");
+		sb_int(b, v);
+		break;
 	case MEASURE_HOLDERS:
-		return arena_printf(a, "%lld holder%s of %s%s", (long long)v,
-				    v == 1 ? "" : "s", q->title, scope);
 	case MEASURE_POSITIONS:
-		return arena_printf(a, "%lld slot%s of %s%s", (long long)v,
-				    v == 1 ? "" : "s", q->title, scope);
+		sb_int(b, v);
+		sb_puts(b, q->measure == MEASURE_HOLDERS ? " holder" : " slot");
+		sb_puts(b, v == 1 ? " of " : "s of ");
+		sb_puts(b, q->title);
+		break;
 	default:
-		return arena_printf(a, "%lld selected unit%s%s", (long long)v,
-				    v == 1 ? "" : "s", scope);
+		sb_int(b, v);
+		sb_puts(b, v == 1 ? " selected unit" : " selected units");
+		break;
 	}
+	sb_puts(b, scope);
+}
+
+/* Start a message: "Phòng A (T001-P01) has 4 holders of ...", or with
+ * what false only "Phòng A (T001-P01) has", for the caller to go on. */
+static strbuf *msg_head(quota_eval *qe, const unit *u, int64_t v, bool what)
+{
+	strbuf *b = eval_msg_begin(qe->ctx);
+
+	sb_puts(b, NAME(u));
+	sb_add(b, " (", 2);
+	sb_puts(b, u->id);
+	sb_add(b, ") has", 5);
+	if (what) {
+		sb_putc(b, ' ');
+		put_measured(b, qe->q, v);
+	}
+	return b;
 }
 
 /* One finding about u; has_limit false leaves {limit} and limit unset. */
@@ -227,31 +250,29 @@ static void quota_finding(quota_eval *qe, const unit *u, int64_t v,
 	f->limit = has_limit ? limit : 0;
 }
 
+/* Messages are built only for the findings: most units pass. */
 static void judge_unit(quota_eval *qe, const unit *u)
 {
 	const quota_rule *q = qe->q;
-	arena *a = &qe->ctx->report->arena;
+	eval_ctx *ctx = qe->ctx;
 	uint32_t x = u->index, i;
 	int64_t v = qe->val[x];
-	const char *what;
+	strbuf *b;
 
 	if (!qe->val_has[x])
 		return;        /* no unit in scope gave the staff field */
-	what = measured(a, q, v);
-	if (!what) {
-		qe->ctx->status = PC_ENOMEM;
-		return;
+	if (q->has_max && v > q->max) {
+		b = msg_head(qe, u, v, true);
+		sb_puts(b, ", more than the maximum of ");
+		sb_int(b, q->max);
+		quota_finding(qe, u, v, true, q->max, eval_msg_end(ctx));
 	}
-	if (q->has_max && v > q->max)
-		quota_finding(qe, u, v, true, q->max,
-			      arena_printf(a, "%s (%s) has %s, more than the "
-					   "maximum of %lld", NAME(u), u->id,
-					   what, (long long)q->max));
-	if (q->has_min && v < q->min)
-		quota_finding(qe, u, v, true, q->min,
-			      arena_printf(a, "%s (%s) has %s, fewer than the "
-					   "minimum of %lld", NAME(u), u->id,
-					   what, (long long)q->min));
+	if (q->has_min && v < q->min) {
+		b = msg_head(qe, u, v, true);
+		sb_puts(b, ", fewer than the minimum of ");
+		sb_int(b, q->min);
+		quota_finding(qe, u, v, true, q->min, eval_msg_end(ctx));
+	}
 	if (q->has_max_by) {
 		const value *av = eval_attr(&u->attrs, q->max_by_attr);
 		const max_by_entry *hit = NULL;
@@ -259,35 +280,41 @@ static void judge_unit(quota_eval *qe, const unit *u)
 		for (i = 0; av && i < q->nmax_by && !hit; i++)
 			if (strcmp(q->max_by[i].value, av->text) == 0)
 				hit = &q->max_by[i];
-		if (hit && v > hit->cap)
+		if (hit && v > hit->cap) {
+			b = msg_head(qe, u, v, true);
+			sb_puts(b, ", more than the maximum of ");
+			sb_int(b, hit->cap);
+			sb_puts(b, " for ");
+			sb_puts(b, q->max_by_attr);
+			sb_putc(b, ' ');
+			sb_puts(b, hit->value);
 			quota_finding(qe, u, v, true, hit->cap,
-				      arena_printf(a, "%s (%s) has %s, more "
-						   "than the maximum of %lld for "
-						   "%s %s", NAME(u), u->id,
-						   what, (long long)hit->cap,
-						   q->max_by_attr, hit->value));
-		else if (!hit && q->max_by_has_default) {
-			if (v > q->max_by_default)
+				      eval_msg_end(ctx));
+		} else if (!hit && q->max_by_has_default) {
+			if (v > q->max_by_default) {
+				b = msg_head(qe, u, v, true);
+				sb_puts(b, ", more than the default maximum "
+					"of ");
+				sb_int(b, q->max_by_default);
 				quota_finding(qe, u, v, true, q->max_by_default,
-					      arena_printf(a, "%s (%s) has %s, "
-							   "more than the default "
-							   "maximum of %lld",
-							   NAME(u), u->id, what,
-							   (long long)q->max_by_default));
+					      eval_msg_end(ctx));
+			}
 		} else if (!hit && !av) {
-			quota_finding(qe, u, v, false, 0,
-				      arena_printf(a, "%s (%s) has no attribute "
-						   "%s, so no cap applies to "
-						   "it and the rule gives no "
-						   "default", NAME(u), u->id,
-						   q->max_by_attr));
+			b = msg_head(qe, u, v, false);
+			sb_puts(b, " no attribute ");
+			sb_puts(b, q->max_by_attr);
+			sb_puts(b, ", so no cap applies to it and the rule "
+				"gives no default");
+			quota_finding(qe, u, v, false, 0, eval_msg_end(ctx));
 		} else if (!hit) {
-			quota_finding(qe, u, v, false, 0,
-				      arena_printf(a, "%s (%s) has %s %s, for "
-						   "which the rule lists no cap "
-						   "and gives no default",
-						   NAME(u), u->id,
-						   q->max_by_attr, av->text));
+			b = msg_head(qe, u, v, false);
+			sb_putc(b, ' ');
+			sb_puts(b, q->max_by_attr);
+			sb_putc(b, ' ');
+			sb_puts(b, av->text);
+			sb_puts(b, ", for which the rule lists no cap and "
+				"gives no default");
+			quota_finding(qe, u, v, false, 0, eval_msg_end(ctx));
 		}
 	}
 	if (q->has_reduce && q->measure == MEASURE_STAFF && qe->base_has[x]) {
@@ -297,14 +324,15 @@ static void judge_unit(quota_eval *qe, const unit *u)
 		if ((base - v) * 100 < at_least * base) {
 			int64_t most = floor_div(base * (100 - at_least), 100);
 
-			quota_finding(qe, u, v, true, most,
-				      arena_printf(a, "%s (%s) has %s, not at "
-						   "least %lld%% below the "
-						   "baseline of %lld (at most "
-						   "%lld)", NAME(u), u->id,
-						   what, (long long)at_least,
-						   (long long)base,
-						   (long long)most));
+			b = msg_head(qe, u, v, true);
+			sb_puts(b, ", not at least ");
+			sb_int(b, at_least);
+			sb_puts(b, "% below the baseline of ");
+			sb_int(b, base);
+			sb_puts(b, " (at most ");
+			sb_int(b, most);
+			sb_putc(b, ')');
+			quota_finding(qe, u, v, true, most, eval_msg_end(ctx));
 		}
 	}
 }

@@ -100,9 +100,17 @@ static const char *within_phrase(arena *a, const title_combo *c)
 	return arena_printf(a, " within one %s", c->within);
 }
 
-static const char *person_label(arena *a, const person *p)
+/* Start a message with "Nguyễn Văn A (N0000001)"; built only for the
+ * people a finding is about. */
+static strbuf *msg_person(eval_ctx *ctx, const person *p)
 {
-	return arena_printf(a, "%s (%s)", p->name ? p->name : "", p->id);
+	strbuf *b = eval_msg_begin(ctx);
+
+	sb_puts(b, p->name ? p->name : "");
+	sb_add(b, " (", 2);
+	sb_puts(b, p->id);
+	sb_putc(b, ')');
+	return b;
 }
 
 /* The person's distinct title ids, sorted, joined with ", ". */
@@ -497,7 +505,8 @@ static void judge_person(titles_eval *te, const person *p)
 	eval_ctx *ctx = te->ctx;
 	const merged_titles_rule *mt = te->mt;
 	arena *a = &ctx->report->arena;
-	const char *label, *msg;
+	const char *msg;
+	strbuf *b;
 	bool caught = false;
 	size_t i;
 	uint32_t ci;
@@ -531,14 +540,13 @@ static void judge_person(titles_eval *te, const person *p)
 		if (te->nheld == 0 ||
 		    strcmp(te->held[te->nheld - 1].id, te->held[i].id) != 0)
 			te->held[te->nheld++] = te->held[i];
-	label = person_label(a, p);
-	if (!label)
-		goto nomem;
-
 	if (mt->has_max_positions && te->npos > mt->max_positions) {
-		msg = arena_printf(a, "%s holds %zu positions, more than the "
-				   "maximum of %u", label, te->npos,
-				   (unsigned)mt->max_positions);
+		b = msg_person(ctx, p);
+		sb_puts(b, " holds ");
+		sb_int(b, (int64_t)te->npos);
+		sb_puts(b, " positions, more than the maximum of ");
+		sb_int(b, mt->max_positions);
+		msg = eval_msg_end(ctx);
 		if (person_finding(te, p, te->pos, te->npos, msg, true) < 0)
 			return;
 	}
@@ -553,9 +561,15 @@ static void judge_person(titles_eval *te, const person *p)
 		caught = true;
 		titles = combo_list(a, c);
 		within = within_phrase(a, c);
-		msg = titles && within ?
-		      arena_printf(a, "%s holds %s%s, a forbidden combination",
-				   label, titles, within) : NULL;
+		msg = NULL;
+		if (titles && within) {
+			b = msg_person(ctx, p);
+			sb_puts(b, " holds ");
+			sb_puts(b, titles);
+			sb_puts(b, within);
+			sb_puts(b, ", a forbidden combination");
+			msg = eval_msg_end(ctx);
+		}
 		/* The involved positions, in the person's order. */
 		if (pc_grow(&te->relpos, &te->relpos_cap, n,
 			    sizeof *te->relpos) < 0)
@@ -599,9 +613,14 @@ static void judge_person(titles_eval *te, const person *p)
 		if (first_candidate < 0) {
 			const char *titles = held_list(te);
 
-			msg = titles ? arena_printf(a, "%s holds %s: combination "
-						    "not allowed", label,
-						    titles) : NULL;
+			msg = NULL;
+			if (titles) {
+				b = msg_person(ctx, p);
+				sb_puts(b, " holds ");
+				sb_puts(b, titles);
+				sb_puts(b, ": combination not allowed");
+				msg = eval_msg_end(ctx);
+			}
 		} else {
 			const char *why = allow_fails(te,
 						      &mt->allow[first_candidate],
@@ -610,9 +629,15 @@ static void judge_person(titles_eval *te, const person *p)
 
 			if (limit_hit)
 				return;
-			msg = why && titles ?
-			      arena_printf(a, "%s may not hold %s together: %s",
-					   label, titles, why) : NULL;
+			msg = NULL;
+			if (why && titles) {
+				b = msg_person(ctx, p);
+				sb_puts(b, " may not hold ");
+				sb_puts(b, titles);
+				sb_puts(b, " together: ");
+				sb_puts(b, why);
+				msg = eval_msg_end(ctx);
+			}
 		}
 		person_finding(te, p, te->pos, te->npos, msg, false);
 	}
