@@ -116,18 +116,55 @@ void eval_check_under(eval_ctx *ctx, const rule *r, const selector *s)
 	eval_unknown_ref(ctx, r, where, "unit", s->under);
 }
 
+/* Does s depend on nothing but a unit's status, level and kind, and
+ * compare those without regular expressions? */
+static bool selector_simple(const selector *s)
+{
+	return s->ntags == 0 && !s->under && s->nattrs == 0 &&
+	       (s->level.kind == MATCH_ANY || s->level.kind == MATCH_EQUAL) &&
+	       (s->kind.kind == MATCH_ANY || s->kind.kind == MATCH_EQUAL) &&
+	       s->id.kind == MATCH_ANY && s->name.kind == MATCH_ANY;
+}
+
+/*
+ * Rules select among every unit of the plan, often with a selector that
+ * names a level only, and a plan has few distinct levels and kinds: the
+ * answer for one (level, kind) pair holds for every unit with that pair.
+ * Levels and kinds are interned in the plan, so the pair is two pointers.
+ * The memo holds one selector at a time; each rule's loops use one.
+ */
 int eval_select(eval_ctx *ctx, const rule *r, const selector *s,
 		const unit *u)
 {
+	uint32_t i;
 	int m;
 
 	if (eval_regex_stopped(ctx, r))
 		return 0;
+	if (ctx->sel.s != s) {
+		ctx->sel.s = s;
+		ctx->sel.simple = selector_simple(s);
+		ctx->sel.n = 0;
+	}
+	if (ctx->sel.simple) {
+		if (!(s->status_mask & STATUS_BIT(u->status)))
+			return 0;
+		for (i = 0; i < ctx->sel.n; i++)
+			if (ctx->sel.level[i] == u->level &&
+			    ctx->sel.kind[i] == u->kind)
+				return ctx->sel.hit[i];
+	}
 	m = selector_match(s, ctx->plan, u);
 	if (m < 0) {
 		eval_regex_limit(ctx, r, plan_loc(ctx->plan, u->where),
 				 PC_TARGET_UNIT, u->id);
 		return 0;
+	}
+	if (ctx->sel.simple && ctx->sel.n < 16) {
+		i = ctx->sel.n++;
+		ctx->sel.level[i] = u->level;
+		ctx->sel.kind[i] = u->kind;
+		ctx->sel.hit[i] = m > 0;
 	}
 	return m > 0;
 }

@@ -16,6 +16,16 @@ typedef struct eval_ctx {
 	/* Scratch for building messages (eval_msg_begin/eval_msg_end):
 	 * a check builds thousands, and printf costs more than the text. */
 	strbuf msg;
+	/* eval_select's memo for a selector decided by a unit's level and
+	 * kind alone (the common `for: {level: district}`): its answer per
+	 * (level, kind) pair, keyed by the plan's interned pointers. */
+	struct {
+		const selector *s;     /* NULL: empty */
+		bool simple;
+		uint32_t n;
+		const char *level[16], *kind[16];
+		bool hit[16];
+	} sel;
 } eval_ctx;
 
 /* Add a finding for rule r: severity, basis from the rule; the message is

@@ -199,6 +199,65 @@ static void titles_tasks_kind_level(void **state)
 	fx_free(&x);
 }
 
+/* Selectors on level and kind alone are answered per (level, kind) pair
+ * after the first unit with that pair: units of one pair interleaved with
+ * others, statuses that differ within a pair, and rules whose selectors
+ * alternate must all be judged as one by one. */
+static const char memo_plan[] =
+	"plancheck: plan/1\n"
+	"plan: { id: m, name: Memo, as_of: 2020-01-01 }\n"
+	"units:\n"
+	"  - { id: D1, name: D1, level: division, kind: state }\n"
+	"  - { id: D2, name: D2, level: division, kind: party }\n"
+	"  - { id: T1, name: T1, level: team, kind: state }\n"
+	"  - { id: D3, name: D3, level: division }\n"
+	"  - { id: D4, name: D4, level: division, kind: state, "
+	"status: merged, into: D1 }\n"
+	"  - { id: D5, name: D5, level: division, kind: state, status: new }\n"
+	"  - { id: T2, name: T2, level: team }\n"
+	"  - { id: D6, name: D6, level: division, kind: state }\n"
+	"  - { id: D7, name: D7, level: division, kind: party, "
+	"status: dissolved }\n";
+
+static void level_kind_selectors(void **state)
+{
+	static const char *const rules_yaml =
+		"plancheck: rules/1\n"
+		"id: m\n"
+		"name: Memo\n"
+		"rules:\n"
+		"  - { id: state-div, kind: pattern, target: units, field: id, "
+		"matches: '^none$', for: { level: division, kind: state } }\n"
+		"  - { id: any-div, kind: pattern, target: units, field: id, "
+		"matches: '^none$', for: { level: division } }\n"
+		"  - { id: gone-div, kind: pattern, target: units, field: id, "
+		"matches: '^none$', for: { level: division, status: [merged, "
+		"dissolved] } }\n"
+		"  - { id: party-or-team, kind: pattern, target: units, "
+		"field: id, matches: '^none$', for: { level: [division, team], "
+		"kind: [party] } }\n";
+	static const char *const state_div[] = { "D1", "D5", "D6" };
+	static const char *const any_div[] = { "D1", "D2", "D3", "D5", "D6" };
+	static const char *const gone_div[] = { "D4", "D7" };
+	size_t i;
+	fx x;
+
+	(void)state;
+	fx_run(&x, memo_plan, rules_yaml, NULL);
+	assert_int_equal(count_of(x.rep, "state-div", NULL), 3);
+	for (i = 0; i < 3; i++)
+		(void)the(x.rep, "state-div", state_div[i]);
+	assert_int_equal(count_of(x.rep, "any-div", NULL), 5);
+	for (i = 0; i < 5; i++)
+		(void)the(x.rep, "any-div", any_div[i]);
+	assert_int_equal(count_of(x.rep, "gone-div", NULL), 2);
+	for (i = 0; i < 2; i++)
+		(void)the(x.rep, "gone-div", gone_div[i]);
+	assert_int_equal(count_of(x.rep, "party-or-team", NULL), 1);
+	(void)the(x.rep, "party-or-team", "D2");
+	fx_free(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +265,7 @@ int main(void)
 		cmocka_unit_test(negate_and_name),
 		cmocka_unit_test(attrs_and_required),
 		cmocka_unit_test(titles_tasks_kind_level),
+		cmocka_unit_test(level_kind_selectors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
