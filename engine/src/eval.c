@@ -169,6 +169,27 @@ int eval_select(eval_ctx *ctx, const rule *r, const selector *s,
 	return m > 0;
 }
 
+const uint32_t *eval_parents(eval_ctx *ctx)
+{
+	const pc_plan *plan = ctx->plan;
+	uint32_t i;
+
+	if (ctx->parents)
+		return ctx->parents;
+	ctx->parents = pc_malloc((plan->nunits ? plan->nunits : 1) *
+				 sizeof *ctx->parents);
+	if (!ctx->parents) {
+		ctx->status = PC_ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i < plan->nunits; i++) {
+		const unit *u = plan->units[i];
+
+		ctx->parents[i] = u->parent ? u->parent->index : UINT32_MAX;
+	}
+	return ctx->parents;
+}
+
 strbuf *eval_msg_begin(eval_ctx *ctx)
 {
 	ctx->msg.len = 0;
@@ -364,6 +385,8 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 	}
 	eval_waivers(&ctx);
 	sb_free(&ctx.msg);
+	pc_free(ctx.parents);
+	ctx.parents = NULL;
 	if (ctx.status) {
 		rc = ctx.status;
 		goto fail;
@@ -374,6 +397,7 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 	return 0;
 fail:
 	sb_free(&ctx.msg);
+	pc_free(ctx.parents);
 	pc_report_free(rep);
 	if (errs && errs->count)
 		errors_give(errs, errors);

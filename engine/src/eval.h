@@ -26,6 +26,10 @@ typedef struct eval_ctx {
 		const char *level[16], *kind[16];
 		bool hit[16];
 	} sel;
+	/* Per unit index, its parent's index (UINT32_MAX for a root), made
+	 * on first use (eval_parents): summing over children and subtrees
+	 * walks this array instead of every unit and its parent. */
+	uint32_t *parents;
 } eval_ctx;
 
 /* Add a finding for rule r: severity, basis from the rule; the message is
@@ -65,6 +69,9 @@ void eval_check_under(eval_ctx *ctx, const rule *r, const selector *s);
  * finding about u: 1 selected, 0 not (also after a limit hit). */
 int eval_select(eval_ctx *ctx, const rule *r, const selector *s,
 		const unit *u);
+/* ctx->parents, made on first use; NULL (and ctx->status set) when out
+ * of memory. */
+const uint32_t *eval_parents(eval_ctx *ctx);
 /* Message building without printf: eval_msg_begin empties ctx->msg and
  * returns it for the sb_ functions; eval_msg_end copies what was built
  * into the report's arena (NULL, and ctx->status set, when out of

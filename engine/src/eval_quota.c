@@ -21,6 +21,7 @@ typedef struct quota_eval {
 	int64_t *base_own, *base;          /* reduce: staff.baseline */
 	unsigned char *base_own_has, *base_has;
 	uint32_t *stamp;       /* holders: last unit (index + 1) counted per person */
+	unsigned char *sel;    /* per unit index: the rule is for it */
 } quota_eval;
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -58,11 +59,77 @@ static const char *staff_name(staff_field field)
 	}
 }
 
+/* Distinct holders of the title in u, marked per person: for a unit with
+ * more holders than distinct_holders keeps. The marks are made on the
+ * first such unit. */
+static int64_t holders_stamped(quota_eval *qe, const unit *u)
+{
+	const pc_plan *plan = qe->ctx->plan;
+	uint32_t i, k, x = u->index;
+	int64_t v = 0;
+
+	if (!qe->stamp) {
+		qe->stamp = pc_calloc(plan->npeople ? plan->npeople : 1,
+				      sizeof *qe->stamp);
+		if (!qe->stamp) {
+			qe->ctx->status = PC_ENOMEM;
+			return 0;
+		}
+	}
+	for (i = 0; i < u->npositions; i++) {
+		const position *p = &u->positions[i];
+
+		if (p->title != qe->t)
+			continue;
+		for (k = 0; k < p->nholders; k++) {
+			uint32_t pi = p->holders[k]->index;
+
+			if (qe->stamp[pi] == x + 1)
+				continue;
+			qe->stamp[pi] = x + 1;
+			v++;
+		}
+	}
+	return v;
+}
+
+/*
+ * Distinct people: a person listed under two entries of the title in one
+ * unit counts once. A unit has a handful of holders, compared here by
+ * pointer; reading each holder's record to mark it would cost a cache
+ * miss per holder on a national plan.
+ */
+static int64_t distinct_holders(quota_eval *qe, const unit *u)
+{
+	enum { FEW = 32 };
+	const person *seen[FEW];
+	uint32_t i, k, j, nseen = 0;
+
+	for (i = 0; i < u->npositions; i++) {
+		const position *p = &u->positions[i];
+
+		if (p->title != qe->t)
+			continue;
+		for (k = 0; k < p->nholders; k++) {
+			const person *h = p->holders[k];
+
+			for (j = 0; j < nseen && seen[j] != h; j++)
+				;
+			if (j < nseen)
+				continue;
+			if (nseen == FEW)
+				return holders_stamped(qe, u);
+			seen[nseen++] = h;
+		}
+	}
+	return nseen;
+}
+
 /* What one unit contributes on its own. */
 static void measure_unit(quota_eval *qe, const unit *u)
 {
 	const quota_rule *q = qe->q;
-	uint32_t i, k, x = u->index;
+	uint32_t i, x = u->index;
 	int64_t v = 0;
 
 	qe->own[x] = 0;
@@ -87,22 +154,7 @@ static void measure_unit(quota_eval *qe, const unit *u)
 		}
 		return;
 	case MEASURE_HOLDERS:
-		/* Distinct people: a person listed under two entries of the
-		 * title in one unit counts once. */
-		for (i = 0; i < u->npositions; i++) {
-			const position *p = &u->positions[i];
-
-			if (p->title != qe->t)
-				continue;
-			for (k = 0; k < p->nholders; k++) {
-				uint32_t pi = p->holders[k]->index;
-
-				if (qe->stamp[pi] == x + 1)
-					continue;
-				qe->stamp[pi] = x + 1;
-				v++;
-			}
-		}
+		v = distinct_holders(qe, u);
 		break;
 	case MEASURE_POSITIONS:
 		for (i = 0; i < u->npositions; i++)
@@ -128,12 +180,14 @@ static void measure_baseline(quota_eval *qe, const unit *u)
 	}
 }
 
-/* val := own summed over the scope, for every unit at once. */
-static void aggregate(const pc_plan *plan, quota_scope scope, bool units,
-		      const int64_t *own, const unsigned char *own_has,
-		      int64_t *val, unsigned char *val_has)
+/* val := own summed over the scope, for every unit at once; parents[i]
+ * is unit i's parent index (eval_parents). */
+static void aggregate(const uint32_t *parents, uint32_t n, quota_scope scope,
+		      bool units, const int64_t *own,
+		      const unsigned char *own_has, int64_t *val,
+		      unsigned char *val_has)
 {
-	uint32_t n = plan->nunits, i;
+	uint32_t i;
 
 	if (scope == SCOPE_UNIT && !units) {
 		memcpy(val, own, n * sizeof *val);
@@ -144,12 +198,10 @@ static void aggregate(const pc_plan *plan, quota_scope scope, bool units,
 		memcpy(val, own, n * sizeof *val);
 		memcpy(val_has, own_has, n);
 		for (i = n; i-- > 0; ) {
-			const unit *u = plan->units[i];
-
-			if (!u->parent)
+			if (parents[i] == UINT32_MAX)
 				continue;
-			val[u->parent->index] += val[i];
-			val_has[u->parent->index] |= val_has[i];
+			val[parents[i]] += val[i];
+			val_has[parents[i]] |= val_has[i];
 		}
 		if (units) {
 			/* The unit itself is never counted. */
@@ -162,12 +214,10 @@ static void aggregate(const pc_plan *plan, quota_scope scope, bool units,
 	memset(val, 0, n * sizeof *val);
 	memset(val_has, 0, n);
 	for (i = 0; i < n; i++) {
-		const unit *u = plan->units[i];
-
-		if (!u->parent)
+		if (parents[i] == UINT32_MAX)
 			continue;
-		val[u->parent->index] += own[i];
-		val_has[u->parent->index] |= own_has[i];
+		val[parents[i]] += own[i];
+		val_has[parents[i]] |= own_has[i];
 	}
 }
 
@@ -342,7 +392,8 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 	const quota_rule *q = &r->u.quota;
 	const pc_plan *plan = ctx->plan;
 	uint32_t n = plan->nunits, i;
-	bool units = q->measure == MEASURE_UNITS;
+	bool units = q->measure == MEASURE_UNITS, early;
+	const uint32_t *parents;
 	quota_eval qe;
 
 	memset(&qe, 0, sizeof qe);
@@ -372,17 +423,26 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 	qe.val_has = pc_malloc(n);
 	if (!qe.own || !qe.val || !qe.own_has || !qe.val_has)
 		goto nomem;
-	if (q->measure == MEASURE_HOLDERS) {
-		qe.stamp = pc_calloc(plan->npeople ? plan->npeople : 1,
-				     sizeof *qe.stamp);
-		if (!qe.stamp)
-			goto nomem;
+	/* Unless the measure selects units itself, which unit the rule is
+	 * for is decided in the measuring pass, while the unit is at hand:
+	 * the judging pass then reads only the units selected. The order
+	 * of the selections (and so of any regular expression limit) is
+	 * the same either way. */
+	early = !units;
+	if (early && !(qe.sel = pc_malloc(n)))
+		goto nomem;
+	for (i = 0; i < n && !ctx->status; i++) {
+		const unit *u = plan->units[i];
+
+		measure_unit(&qe, u);
+		if (early)
+			qe.sel[i] = unit_exists_after(u) &&
+				    (!q->for_units.given ||
+				     eval_select(ctx, r, &q->for_units, u));
 	}
-	for (i = 0; i < n && !ctx->status; i++)
-		measure_unit(&qe, plan->units[i]);
-	if (ctx->status)
+	if (ctx->status || !(parents = eval_parents(ctx)))
 		goto out;
-	aggregate(plan, q->scope, units, qe.own, qe.own_has, qe.val,
+	aggregate(parents, n, q->scope, units, qe.own, qe.own_has, qe.val,
 		  qe.val_has);
 	if (q->has_reduce && q->measure == MEASURE_STAFF) {
 		qe.base_own = pc_malloc(n * sizeof *qe.base_own);
@@ -394,12 +454,18 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 			goto nomem;
 		for (i = 0; i < n; i++)
 			measure_baseline(&qe, plan->units[i]);
-		aggregate(plan, q->scope, false, qe.base_own, qe.base_own_has,
-			  qe.base, qe.base_has);
+		aggregate(parents, n, q->scope, false, qe.base_own,
+			  qe.base_own_has, qe.base, qe.base_has);
 	}
 	for (i = 0; i < n && !ctx->status; i++) {
-		const unit *u = plan->units[i];
+		const unit *u;
 
+		if (early) {
+			if (qe.sel[i])
+				judge_unit(&qe, plan->units[i]);
+			continue;
+		}
+		u = plan->units[i];
 		if (!unit_exists_after(u))
 			continue;
 		if (q->for_units.given && !eval_select(ctx, r, &q->for_units, u))
@@ -419,4 +485,5 @@ out:
 	pc_free(qe.base_own_has);
 	pc_free(qe.base_has);
 	pc_free(qe.stamp);
+	pc_free(qe.sel);
 }

@@ -358,6 +358,63 @@ static void unknown_title_and_template(void **state)
 	fx_free(&x);
 }
 
+/* Units with many holders: distinct people are counted by pointer up to
+ * 32 in a unit, then by a mark per person; both around the switch, with
+ * people listed twice. */
+static void many_holders(void **state)
+{
+	static char plan[8192];
+	const pc_finding *f;
+	size_t off = 0;
+	int i;
+	fx x;
+
+	(void)state;
+	off += (size_t)snprintf(plan + off, sizeof plan - off,
+		"plancheck: plan/1\n"
+		"plan: { id: many, name: Many, as_of: 2020-01-01 }\n"
+		"titles:\n"
+		"  - { id: deputy-head, name: Phó, leadership: deputy }\n"
+		"people:\n");
+	for (i = 1; i <= 40; i++)
+		off += (size_t)snprintf(plan + off, sizeof plan - off,
+					"  - { id: N%d, name: N%d }\n", i, i);
+	/* D32: N1..N32, then N1 and N32 again: 32 people. D33: N1..N33
+	 * and N5 again: 33. D40: N1..N40 twice over: 40. */
+	off += (size_t)snprintf(plan + off, sizeof plan - off, "units:\n");
+	for (i = 0; i < 3; i++) {
+		static const int count[] = { 32, 33, 40 };
+		int k;
+
+		off += (size_t)snprintf(plan + off, sizeof plan - off,
+			"  - id: D%d\n    name: D%d\n    level: division\n"
+			"    positions:\n      - { title: deputy-head, "
+			"holders: [", count[i], count[i]);
+		for (k = 1; k <= count[i]; k++)
+			off += (size_t)snprintf(plan + off, sizeof plan - off,
+						"%sN%d", k > 1 ? ", " : "", k);
+		off += (size_t)snprintf(plan + off, sizeof plan - off,
+					"] }\n      - { title: deputy-head, "
+					"holders: [%s] }\n",
+					i == 0 ? "N1, N32" : i == 1 ? "N5" :
+					"N40, N1, N20, N33");
+	}
+	assert_true(off < sizeof plan);
+	run_rules(&x, plan,
+		  "  - id: deputies\n"
+		  "    kind: quota\n"
+		  "    for: { level: division }\n"
+		  "    measure: { holders: deputy-head }\n"
+		  "    max: 31\n");
+	f = the(x.rep, "deputies", "D32");
+	assert_int_equal(f->value, 32);
+	f = the(x.rep, "deputies", "D33");
+	assert_int_equal(f->value, 33);
+	f = the(x.rep, "deputies", "D40");
+	assert_int_equal(f->value, 40);
+	fx_free(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +426,7 @@ int main(void)
 		cmocka_unit_test(reduce_boundary),
 		cmocka_unit_test(reduce_counts_gone_units),
 		cmocka_unit_test(unknown_title_and_template),
+		cmocka_unit_test(many_holders),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
