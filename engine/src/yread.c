@@ -47,18 +47,18 @@ typedef struct keyent {
 	uint32_t line;           /* where the key was first seen */
 } keyent;
 
+/* A chunk of the key copies' stack; its bytes follow the header. */
 typedef struct scratch_chunk scratch_chunk;
 struct scratch_chunk {
 	scratch_chunk *prev;
 	size_t size, used;
-	char data[];
 };
 
 struct yreader {
 	yaml_parser_t parser;
 	bool parser_ready;
-	yaml_event_t cur;
-	bool have_cur;
+	yaml_event_t cur;        /* the last live event (zeroed when none:
+				   yaml_event_delete takes that) */
 	FILE *fp;
 	const char *text;        /* string input (NULL for a file) */
 	size_t text_len;
@@ -67,9 +67,7 @@ struct yreader {
 	bool over_size;
 	bool over_scan;          /* see scan_too_far() */
 	int io_errno;
-	size_t event_end;        /* character index where the last live */
-	uint32_t event_line;     /* event ended, and its 1-based position */
-	uint32_t event_col;
+	yaml_mark_t event_end;   /* where the last live event ended */
 
 	pc_limits limits;
 	problems *probs;
@@ -89,15 +87,20 @@ struct yreader {
 	size_t nopen, open_cap;
 	frame *frames;
 	size_t nframes, frames_cap;
-	bool from_replay;        /* the last event came from a recording */
+	bool from_replay;        /* the last event next_raw returned came
+				   from a recording */
+	bool slow;               /* status < 0, nframes or nopen > 0: one
+				   test keeps an event off the fast path */
+	uint32_t alias_rec;      /* the recording of the last live alias */
 
 	uint64_t alias_events;
 	size_t depth;
 
 	keyent *keys;
 	size_t nkeys, keys_cap;
-	scratch_chunk *scratch;
+	scratch_chunk *scratch;  /* never NULL: scratch_base at the bottom */
 	scratch_chunk *spare;
+	scratch_chunk scratch_base; /* no bytes: spares the tests for NULL */
 };
 
 /* ---- errors ------------------------------------------------------------ */
@@ -113,6 +116,7 @@ static int fail(yreader *r, int code, uint32_t line, uint32_t col,
 	if (r->status < 0)
 		return r->status;
 	r->status = code;
+	r->slow = true;
 	va_start(ap, fmt);
 	if (errors_addv(r->errors, r->file, line, col, fmt, ap) < 0)
 		r->status = PC_ENOMEM;
@@ -123,6 +127,12 @@ static int fail(yreader *r, int code, uint32_t line, uint32_t col,
 static int oom(yreader *r)
 {
 	return fail(r, PC_ENOMEM, 0, 0, "out of memory");
+}
+
+/* After nframes or nopen went down. */
+static void set_slow(yreader *r)
+{
+	r->slow = r->status < 0 || r->nframes || r->nopen;
 }
 
 int yr_status(const yreader *r)
@@ -160,9 +170,9 @@ static uint64_t scan_budget(const yreader *r)
 
 static bool scan_too_far(yreader *r)
 {
-	size_t at = r->parser.mark.index;
+	size_t at = r->parser.mark.index, end = r->event_end.index;
 
-	if (at > r->event_end && at - r->event_end > scan_budget(r)) {
+	if (at > end && at - end > scan_budget(r)) {
 		r->over_scan = true;
 		return true;
 	}
@@ -224,6 +234,7 @@ static int reader_new(yreader **out, const char *name, const pc_limits *limits,
 		pc_limits_default(&r->limits);
 	r->probs = probs;
 	r->errors = errors;
+	r->scratch = &r->scratch_base;
 	arena_init(&r->arena);
 	strtab_init(&r->names, &r->arena);
 	idmap_init(&r->anchors);
@@ -320,13 +331,12 @@ void yr_close(yreader *r)
 
 	if (!r)
 		return;
-	if (r->have_cur)
-		yaml_event_delete(&r->cur);
+	yaml_event_delete(&r->cur);
 	if (r->parser_ready)
 		yaml_parser_delete(&r->parser);
 	if (r->fp)
 		fclose(r->fp);
-	for (c = r->scratch; c; c = prev) {
+	for (c = r->scratch; c && c != &r->scratch_base; c = prev) {
 		prev = c->prev;
 		pc_free(c);
 	}
@@ -410,7 +420,8 @@ static int syntax_error(yreader *r)
 			    "with --max-file-size)",
 			    (unsigned long long)r->limits.max_file_size);
 	if (r->over_scan)
-		return fail(r, PC_ELIMIT, r->event_line, r->event_col,
+		return fail(r, PC_ELIMIT, (uint32_t)r->event_end.line + 1,
+			    (uint32_t)r->event_end.column + 1,
 			    "more than %llu characters from here without the "
 			    "end of a YAML node: a scalar over the limit of "
 			    "%llu bytes (or a block of comments that long); "
@@ -443,18 +454,44 @@ static int syntax_error(yreader *r)
 		    p->problem ? p->problem : "unknown error");
 }
 
-static int live_fetch(yreader *r)
+/* Every event passes through the functions below that are inlined into
+ * the loops: what is rare (errors, anchors, aliases) is kept out of their
+ * way in functions of its own. */
+#define YR_LIKELY(x) __builtin_expect(!!(x), 1)
+#define YR_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define YR_COLD __attribute__((cold, noinline))
+#define YR_HOT inline __attribute__((always_inline))
+
+/* The failures of the functions that fill an event set its type to
+ * YR_NONE first: fail() is variadic, so the static analyser does not see
+ * that it returns a negative code, and would take *ev as used unset. */
+static void no_event(yr_event *ev)
 {
-	if (r->have_cur) {
-		yaml_event_delete(&r->cur);
-		r->have_cur = false;
-	}
-	if (!yaml_parser_parse(&r->parser, &r->cur))
-		return syntax_error(r);
-	r->have_cur = true;
-	r->event_end = r->cur.end_mark.index;
-	r->event_line = (uint32_t)r->cur.end_mark.line + 1;
-	r->event_col = (uint32_t)r->cur.end_mark.column + 1;
+	ev->type = YR_NONE;
+	ev->text = "";
+	ev->len = 0;
+	ev->plain = false;
+}
+
+static YR_COLD int parse_failed(yreader *r, yr_event *ev)
+{
+	if (ev)
+		no_event(ev);
+	/* yr_close deletes the current event whatever it holds. */
+	memset(&r->cur, 0, sizeof r->cur);
+	return syntax_error(r);
+}
+
+/* The next live event into r->cur; ev (or NULL) is the event the caller
+ * fills from it. */
+static YR_HOT int live_fetch(yreader *r, yr_event *ev)
+{
+	/* The current event is all zero before the first one, which
+	 * yaml_event_delete takes. */
+	yaml_event_delete(&r->cur);
+	if (YR_UNLIKELY(!yaml_parser_parse(&r->parser, &r->cur)))
+		return parse_failed(r, ev);
+	r->event_end = r->cur.end_mark;
 	return 0;
 }
 
@@ -529,38 +566,39 @@ static int anchor_define(yreader *r, const char *name, size_t start, bool open)
 		r->open[r->nopen].rec = idx;
 		r->open[r->nopen].depth = r->depth;
 		r->nopen++;
+		r->slow = true;
 	}
 	return (int)idx;
 }
 
-static int depth_in(yreader *r, uint32_t line, uint32_t col)
+static YR_COLD int too_deep(yreader *r, uint32_t line, uint32_t col)
 {
-	if (++r->depth > r->limits.max_depth)
-		return fail(r, PC_ELIMIT, line, col,
-			    "nesting deeper than the limit of %u levels: a plan "
-			    "or rule pack needs far fewer, so look for brackets "
-			    "left open or runaway indentation here",
-			    (unsigned)r->limits.max_depth);
+	return fail(r, PC_ELIMIT, line, col,
+		    "nesting deeper than the limit of %u levels: a plan "
+		    "or rule pack needs far fewer, so look for brackets "
+		    "left open or runaway indentation here",
+		    (unsigned)r->limits.max_depth);
+}
+
+static YR_HOT int depth_in(yreader *r, uint32_t line, uint32_t col)
+{
+	if (YR_UNLIKELY(++r->depth > r->limits.max_depth))
+		return too_deep(r, line, col);
 	return 0;
 }
 
-/* The next event without expanding aliases: a YR_ALIAS event carries its
- * recording in *alias. */
-static int next_raw(yreader *r, yr_event *ev, uint32_t *alias)
+/* The next event of the innermost expansion: 0 (an event in *ev, a
+ * YR_ALIAS one with its recording in *alias), 1 when no expansion is left
+ * (the next event is live), or negative. */
+static int next_replayed(yreader *r, yr_event *ev, uint32_t *alias)
 {
-	yaml_event_t *e;
-	const char *anchor = NULL;
-	uint32_t line, col;
-	int rc;
-
-	if (r->status < 0)
-		return r->status;
 	while (r->nframes) {
 		frame *f = &r->frames[r->nframes - 1];
 		const rec_ev *re;
 
 		if (f->pos >= r->recs[f->rec].end) {
 			r->nframes--;
+			set_slow(r);
 			continue;
 		}
 		re = &r->log[f->pos++];
@@ -591,99 +629,165 @@ static int next_raw(yreader *r, yr_event *ev, uint32_t *alias)
 			r->depth--;
 		return 0;
 	}
+	return 1;
+}
 
-	r->from_replay = false;
-	if ((rc = live_fetch(r)) < 0)
-		return rc;
-	e = &r->cur;
-	line = (uint32_t)e->start_mark.line + 1;
-	col = (uint32_t)e->start_mark.column + 1;
-	ev->text = "";
-	ev->len = 0;
-	ev->plain = false;
-	ev->line = line;
-	ev->col = col;
+/* An alias in the input: its recording in r->alias_rec. */
+static YR_COLD int live_alias(yreader *r, yr_event *ev)
+{
+	const char *name = (const char *)r->cur.data.alias.anchor;
+	void *v = idmap_get(&r->anchors, name, strlen(name));
+	uint32_t idx;
 
-	switch (e->type) {
-	case YAML_ALIAS_EVENT: {
-		const char *name = (const char *)e->data.alias.anchor;
-		void *v = idmap_get(&r->anchors, name, strlen(name));
-		uint32_t idx;
+	no_event(ev);
+	if (!v)
+		return fail(r, PC_ESYNTAX, ev->line, ev->col,
+			    "alias *%s refers to no anchor defined "
+			    "before it (define &%s first)", name, name);
+	idx = (uint32_t)((uintptr_t)v - 1);
+	if (r->recs[idx].open)
+		return fail(r, PC_ESYNTAX, ev->line, ev->col,
+			    "alias *%s refers to the node that "
+			    "contains it (a recursive alias)", name);
+	if (r->nopen && log_append(r, YR_ALIAS, NULL, 0, false, ev->line,
+				   ev->col, idx) < 0)
+		return r->status;
+	ev->type = YR_ALIAS;
+	r->alias_rec = idx;
+	return 0;
+}
 
-		if (!v)
-			return fail(r, PC_ESYNTAX, line, col,
-				    "alias *%s refers to no anchor defined "
-				    "before it (define &%s first)", name, name);
-		idx = (uint32_t)((uintptr_t)v - 1);
-		if (r->recs[idx].open)
-			return fail(r, PC_ESYNTAX, line, col,
-				    "alias *%s refers to the node that "
-				    "contains it (a recursive alias)", name);
-		if (r->nopen && log_append(r, YR_ALIAS, NULL, 0, false, line,
-					   col, idx) < 0)
-			return r->status;
-		ev->type = YR_ALIAS;
-		*alias = idx;
-		return 0;
+static YR_COLD int scalar_too_long(yreader *r, yr_event *ev)
+{
+	no_event(ev);
+	return fail(r, PC_ELIMIT, ev->line, ev->col,
+		    "a scalar of %zu bytes is over the limit "
+		    "of %llu bytes: shorten it (no field of a "
+		    "plan or rule pack needs that much text)",
+		    r->cur.data.scalar.length,
+		    (unsigned long long)r->limits.max_scalar_len);
+}
+
+static YR_COLD int boundary(yreader *r, yr_event *ev)
+{
+	no_event(ev);
+	return fail(r, PC_ESYNTAX, ev->line, ev->col,
+		    "unexpected YAML document or stream boundary");
+}
+
+/* A live scalar or node start while a recording is open or with an
+ * anchor of its own: keep it in the log. */
+static YR_COLD int record_live(yreader *r, const yr_event *ev,
+			       const char *anchor)
+{
+	if (log_append(r, ev->type, ev->text, ev->len, ev->plain, ev->line,
+		       ev->col, 0) < 0)
+		return r->status;
+	if (anchor && anchor_define(r, anchor, r->nlog - 1,
+				    ev->type != YR_SCALAR) < 0)
+		return r->status;
+	return 0;
+}
+
+/* A live node end while a recording is open: log it and close the
+ * recordings of the nodes it ends. */
+static YR_COLD int record_end(yreader *r, const yr_event *ev)
+{
+	if (log_append(r, ev->type, NULL, 0, false, ev->line, ev->col, 0) < 0)
+		return r->status;
+	while (r->nopen && r->open[r->nopen - 1].depth == r->depth) {
+		recording *rec = &r->recs[r->open[r->nopen - 1].rec];
+		rec->end = r->nlog;
+		rec->open = false;
+		r->nopen--;
 	}
-	case YAML_SCALAR_EVENT: {
+	set_slow(r);
+	return 0;
+}
+
+/* The next event of the input, r->status not negative. A YR_ALIAS event
+ * leaves its recording in r->alias_rec. unrecorded: the caller knows that
+ * no recording is open (the fast path), so only an anchor is looked for. */
+static YR_HOT int next_live(yreader *r, yr_event *ev, bool unrecorded)
+{
+	const yaml_event_t *e = &r->cur;
+	const char *anchor;
+	int rc;
+
+	if ((rc = live_fetch(r, ev)) < 0)
+		return rc;
+	ev->line = (uint32_t)e->start_mark.line + 1;
+	ev->col = (uint32_t)e->start_mark.column + 1;
+	/* Two events in three are scalars: tested before the switch. */
+	if (YR_LIKELY(e->type == YAML_SCALAR_EVENT)) {
 		const char *tag = (const char *)e->data.scalar.tag;
 
-		if (e->data.scalar.length > r->limits.max_scalar_len)
-			return fail(r, PC_ELIMIT, line, col,
-				    "a scalar of %zu bytes is over the limit "
-				    "of %llu bytes: shorten it (no field of a "
-				    "plan or rule pack needs that much text)",
-				    e->data.scalar.length,
-				    (unsigned long long)r->limits.max_scalar_len);
+		if (YR_UNLIKELY(e->data.scalar.length >
+				r->limits.max_scalar_len))
+			return scalar_too_long(r, ev);
 		ev->type = YR_SCALAR;
 		ev->text = (const char *)e->data.scalar.value;
 		ev->len = e->data.scalar.length;
-		ev->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-			    (!tag || strcmp(tag, "tag:yaml.org,2002:str") != 0);
+		ev->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		if (YR_UNLIKELY(tag != NULL) && ev->plain)
+			ev->plain = strcmp(tag, "tag:yaml.org,2002:str") != 0;
 		anchor = (const char *)e->data.scalar.anchor;
-		if (r->nopen || anchor) {
-			if (log_append(r, YR_SCALAR, ev->text, ev->len,
-				       ev->plain, line, col, 0) < 0)
-				return r->status;
-			if (anchor && anchor_define(r, anchor, r->nlog - 1, false) < 0)
-				return r->status;
-		}
+		if (YR_UNLIKELY((!unrecorded && r->nopen) || anchor))
+			return record_live(r, ev, anchor);
 		return 0;
 	}
-	case YAML_SEQUENCE_START_EVENT:
+	switch (e->type) {
 	case YAML_MAPPING_START_EVENT:
-		ev->type = e->type == YAML_SEQUENCE_START_EVENT ? YR_SEQ_START
-								 : YR_MAP_START;
-		anchor = (const char *)(e->type == YAML_SEQUENCE_START_EVENT
-					? e->data.sequence_start.anchor
-					: e->data.mapping_start.anchor);
-		if (r->nopen || anchor) {
-			if (log_append(r, ev->type, NULL, 0, false, line, col, 0) < 0)
-				return r->status;
-			if (anchor && anchor_define(r, anchor, r->nlog - 1, true) < 0)
-				return r->status;
-		}
-		return depth_in(r, line, col);
-	case YAML_SEQUENCE_END_EVENT:
+		ev->type = YR_MAP_START;
+		anchor = (const char *)e->data.mapping_start.anchor;
+		goto start;
+	case YAML_SEQUENCE_START_EVENT:
+		ev->type = YR_SEQ_START;
+		anchor = (const char *)e->data.sequence_start.anchor;
+start:
+		ev->text = "";
+		ev->len = 0;
+		ev->plain = false;
+		if (YR_UNLIKELY((!unrecorded && r->nopen) || anchor) &&
+		    (rc = record_live(r, ev, anchor)) < 0)
+			return rc;
+		return depth_in(r, ev->line, ev->col);
 	case YAML_MAPPING_END_EVENT:
-		ev->type = e->type == YAML_SEQUENCE_END_EVENT ? YR_SEQ_END
-							       : YR_MAP_END;
+		ev->type = YR_MAP_END;
+		goto end;
+	case YAML_SEQUENCE_END_EVENT:
+		ev->type = YR_SEQ_END;
+end:
+		ev->text = "";
+		ev->len = 0;
+		ev->plain = false;
 		r->depth--;
-		if (r->nopen && log_append(r, ev->type, NULL, 0, false, line,
-					   col, 0) < 0)
-			return r->status;
-		while (r->nopen && r->open[r->nopen - 1].depth == r->depth) {
-			recording *rec = &r->recs[r->open[r->nopen - 1].rec];
-			rec->end = r->nlog;
-			rec->open = false;
-			r->nopen--;
-		}
+		if (YR_UNLIKELY(!unrecorded && r->nopen))
+			return record_end(r, ev);
 		return 0;
+	case YAML_ALIAS_EVENT:
+		return live_alias(r, ev);
 	default:
-		return fail(r, PC_ESYNTAX, line, col,
-			    "unexpected YAML document or stream boundary");
+		return boundary(r, ev);
 	}
+}
+
+/* The next event without expanding aliases: a YR_ALIAS event carries its
+ * recording in *alias. */
+static int next_raw(yreader *r, yr_event *ev, uint32_t *alias)
+{
+	int rc;
+
+	if (r->status < 0)
+		return r->status;
+	if (r->nframes && (rc = next_replayed(r, ev, alias)) <= 0)
+		return rc;
+	/* Set here, not in next_live: record_inline asks only after this
+	 * function, and the loops spare a store per event. */
+	r->from_replay = false;
+	if ((rc = next_live(r, ev, false)) == 0 && ev->type == YR_ALIAS)
+		*alias = r->alias_rec;
+	return rc;
 }
 
 static int push_frame(yreader *r, uint32_t rec, uint32_t line, uint32_t col)
@@ -701,25 +805,48 @@ static int push_frame(yreader *r, uint32_t rec, uint32_t line, uint32_t col)
 	r->frames[r->nframes].line = line;
 	r->frames[r->nframes].col = col;
 	r->nframes++;
+	r->slow = true;
 	return 0;
+}
+
+/* yr_next off the fast path; after_alias: *ev is a live alias, its
+ * recording in r->alias_rec, to expand first. */
+static YR_COLD int next_expanded(yreader *r, yr_event *ev, bool after_alias)
+{
+	uint32_t rec = 0;
+	int rc;
+
+	if (after_alias &&
+	    (rc = push_frame(r, r->alias_rec, ev->line, ev->col)) < 0)
+		return rc;
+	for (;;) {
+		if ((rc = next_raw(r, ev, &rec)) < 0)
+			return rc;
+		if (ev->type != YR_ALIAS)
+			return 0;
+		if ((rc = push_frame(r, rec, ev->line, ev->col)) < 0)
+			return rc;
+	}
+}
+
+/* yr_next, inlined into this file's loops. */
+static YR_HOT int next_event(yreader *r, yr_event *ev)
+{
+	int rc;
+
+	if (YR_LIKELY(!r->slow)) {
+		if ((rc = next_live(r, ev, true)) < 0)
+			return rc;
+		if (YR_LIKELY(ev->type != YR_ALIAS))
+			return 0;
+		return next_expanded(r, ev, true);
+	}
+	return next_expanded(r, ev, false);
 }
 
 int yr_next(yreader *r, yr_event *ev)
 {
-	uint32_t alias;
-	int rc;
-
-	for (;;) {
-		if ((rc = next_raw(r, ev, &alias)) < 0)
-			return rc;
-		/* next_raw sets ev unless it fails, through fail(), which
-		 * the analyser does not enter (it is variadic).
-		 * NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
-		if (ev->type != YR_ALIAS)
-			return 0;
-		if ((rc = push_frame(r, alias, ev->line, ev->col)) < 0)
-			return rc;
-	}
+	return next_event(r, ev);
 }
 
 int yr_skip(yreader *r, const yr_event *first)
@@ -732,7 +859,7 @@ int yr_skip(yreader *r, const yr_event *first)
 		return r->status;
 	level = 1;
 	while (level) {
-		if ((rc = yr_next(r, &ev)) < 0)
+		if ((rc = next_event(r, &ev)) < 0)
 			return rc;
 		if (ev.type == YR_SEQ_START || ev.type == YR_MAP_START)
 			level++;
@@ -746,11 +873,11 @@ int yr_begin(yreader *r, yr_event *root)
 {
 	int rc;
 
-	if ((rc = live_fetch(r)) < 0)
+	if ((rc = live_fetch(r, NULL)) < 0)
 		return rc;
 	if (r->cur.type != YAML_STREAM_START_EVENT)
 		return fail(r, PC_ESYNTAX, 1, 1, "not a YAML stream");
-	if ((rc = live_fetch(r)) < 0)
+	if ((rc = live_fetch(r, NULL)) < 0)
 		return rc;
 	if (r->cur.type == YAML_STREAM_END_EVENT)
 		return 0;
@@ -767,13 +894,13 @@ int yr_finish(yreader *r)
 
 	if (r->status < 0)
 		return r->status;
-	if ((rc = live_fetch(r)) < 0)
+	if ((rc = live_fetch(r, NULL)) < 0)
 		return rc;
 	if (r->cur.type != YAML_DOCUMENT_END_EVENT)
 		return fail(r, PC_ESYNTAX, (uint32_t)r->cur.start_mark.line + 1,
 			    (uint32_t)r->cur.start_mark.column + 1,
 			    "unexpected content after the document");
-	if ((rc = live_fetch(r)) < 0)
+	if ((rc = live_fetch(r, NULL)) < 0)
 		return rc;
 	if (r->cur.type == YAML_DOCUMENT_START_EVENT)
 		return fail(r, PC_EINVALID, (uint32_t)r->cur.start_mark.line + 1,
@@ -785,32 +912,40 @@ int yr_finish(yreader *r)
 
 /* ---- mappings -------------------------------------------------------------- */
 
-static char *scratch_alloc(yreader *r, size_t n)
+static YR_COLD char *scratch_grow(yreader *r, size_t n)
+{
+	scratch_chunk *c;
+	size_t size = n > 16384 ? n : 16384;
+
+	if (r->spare && r->spare->size >= n) {
+		c = r->spare;
+		r->spare = NULL;
+	} else {
+		c = pc_malloc(sizeof *c + size);
+		if (!c)
+			return NULL;
+		c->size = size;
+	}
+	c->used = n;
+	c->prev = r->scratch;
+	r->scratch = c;
+	return (char *)(c + 1);
+}
+
+static YR_HOT char *scratch_alloc(yreader *r, size_t n)
 {
 	scratch_chunk *c = r->scratch;
 
-	if (!c || c->size - c->used < n) {
-		size_t size = n > 16384 ? n : 16384;
-		if (r->spare && r->spare->size >= n) {
-			c = r->spare;
-			r->spare = NULL;
-		} else {
-			c = pc_malloc(sizeof *c + size);
-			if (!c)
-				return NULL;
-			c->size = size;
-		}
-		c->used = 0;
-		c->prev = r->scratch;
-		r->scratch = c;
-	}
+	if (YR_UNLIKELY(c->size - c->used < n))
+		return scratch_grow(r, n);
 	c->used += n;
-	return c->data + c->used - n;
+	return (char *)(c + 1) + c->used - n;
 }
 
-static void scratch_release(yreader *r, const void *mark, size_t off)
+/* Give back the chunks taken since mark: the largest is kept as spare. */
+static YR_COLD void scratch_pop(yreader *r, const void *mark)
 {
-	while (r->scratch && r->scratch != mark) {
+	while (r->scratch != mark && r->scratch != &r->scratch_base) {
 		scratch_chunk *c = r->scratch;
 		r->scratch = c->prev;
 		if (!r->spare || r->spare->size < c->size) {
@@ -820,29 +955,44 @@ static void scratch_release(yreader *r, const void *mark, size_t off)
 			pc_free(c);
 		}
 	}
-	if (r->scratch)
-		r->scratch->used = off;
+}
+
+static YR_HOT void scratch_release(yreader *r, const void *mark, size_t off)
+{
+	if (YR_UNLIKELY(r->scratch != mark))
+		scratch_pop(r, mark);
+	r->scratch->used = off;
 }
 
 void yr_map_begin(yreader *r, yr_map *m, const yr_event *start)
 {
-	memset(m, 0, sizeof *m);
+	/* Field by field: cheaper than clearing the whole structure first,
+	 * and every mapping of the document passes here. */
 	m->line = start->line;
 	m->col = start->col;
 	m->key_base = r->nkeys;
 	m->scratch_mark = r->scratch;
-	m->scratch_off = r->scratch ? r->scratch->used : 0;
+	m->scratch_off = r->scratch->used;
+	m->index = NULL;
+	m->index_cap = 0;
+	m->sources = NULL;
+	m->nsources = 0;
+	m->sources_cap = 0;
+	m->cur_source = 0;
+	m->phase = 0;
 	m->depth = r->depth;
 }
 
-static void map_release(yreader *r, yr_map *m)
+static YR_HOT void map_release(yreader *r, yr_map *m)
 {
 	r->nkeys = m->key_base;
 	scratch_release(r, m->scratch_mark, m->scratch_off);
-	pc_free(m->index);
-	pc_free(m->sources);
-	m->index = NULL;
-	m->sources = NULL;
+	if (YR_UNLIKELY(m->index || m->sources)) {
+		pc_free(m->index);
+		pc_free(m->sources);
+		m->index = NULL;
+		m->sources = NULL;
+	}
 	m->phase = 2;
 }
 
@@ -864,6 +1014,65 @@ static int index_insert(yr_map *m, yreader *r, size_t k)
 	return 0;
 }
 
+/* The key of this mapping equal to *key, by a scan (no index yet). The
+ * first bytes are compared before memcmp: texts are NUL-terminated, so
+ * that holds for empty keys too. */
+static YR_HOT const keyent *key_find_linear(const yreader *r, const yr_map *m,
+					    const yr_event *key)
+{
+	const keyent *k = r->keys + m->key_base, *end = r->keys + r->nkeys;
+
+	for (; k < end; k++)
+		if (k->len == key->len && k->text[0] == key->text[0] &&
+		    memcmp(k->text, key->text, key->len) == 0)
+			return k;
+	return NULL;
+}
+
+/* memcpy of n >= 1 bytes, without a call for the short texts of keys:
+ * two overlapping moves of 8 or 4 bytes, or three of one. */
+static YR_HOT void copy_short(char *d, const char *s, size_t n)
+{
+	if (n >= 8 && n <= 16) {
+		memcpy(d, s, 8);
+		memcpy(d + n - 8, s + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(d, s, 4);
+		memcpy(d + n - 4, s + n - 4, 4);
+	} else if (n < 4) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	} else {
+		memcpy(d, s, n);
+	}
+}
+
+/* Copy a new key of the current mapping (its text with its NUL) and add
+ * it to the key stack; the copy in *copy. 0 or negative. */
+static YR_HOT int key_add(yreader *r, const yr_event *key, uint32_t hash,
+			  const char **copy)
+{
+	char *text = scratch_alloc(r, key->len + 1);
+	keyent *k;
+
+	if (YR_UNLIKELY(!text))
+		return oom(r);
+	if (YR_UNLIKELY(r->nkeys == r->keys_cap) &&
+	    pc_grow(&r->keys, &r->keys_cap, r->nkeys + 1, sizeof *r->keys) < 0)
+		return oom(r);
+	/* The entry before the bytes: stores through char may alias the
+	 * reader, and would make the compiler load its fields again. */
+	k = &r->keys[r->nkeys++];
+	k->text = text;
+	k->len = key->len;
+	k->hash = hash;
+	k->line = key->line;
+	*copy = text;
+	copy_short(text, key->text, key->len + 1);
+	return 0;
+}
+
 /* Is the key already in this mapping? If not, add it. 1 seen (its first
  * line in *first_line), 0 added. */
 static int key_seen_or_add(yreader *r, yr_map *m, const yr_event *key,
@@ -871,7 +1080,7 @@ static int key_seen_or_add(yreader *r, yr_map *m, const yr_event *key,
 {
 	size_t n = r->nkeys - m->key_base, i;
 	uint32_t h = 0;
-	char *text;
+	const keyent *seen;
 
 	/* Up to LINEAR_KEYS keys, length and bytes are compared without
 	 * hashing; hashes are taken when the index is built. */
@@ -886,28 +1095,12 @@ static int key_seen_or_add(yreader *r, yr_map *m, const yr_event *key,
 				return 1;
 			}
 		}
-	} else {
-		for (i = m->key_base; i < r->nkeys; i++) {
-			keyent *k = &r->keys[i];
-			if (k->len == key->len &&
-			    memcmp(k->text, key->text, key->len) == 0) {
-				*first_line = k->line;
-				return 1;
-			}
-		}
+	} else if ((seen = key_find_linear(r, m, key)) != NULL) {
+		*first_line = seen->line;
+		return 1;
 	}
-	text = scratch_alloc(r, key->len + 1);
-	if (!text || pc_grow(&r->keys, &r->keys_cap, r->nkeys + 1,
-			     sizeof *r->keys) < 0)
-		return oom(r);
-	memcpy(text, key->text, key->len);
-	text[key->len] = '\0';
-	r->keys[r->nkeys].text = text;
-	r->keys[r->nkeys].len = key->len;
-	r->keys[r->nkeys].hash = h;
-	r->keys[r->nkeys].line = key->line;
-	r->nkeys++;
-	*copy = text;
+	if (key_add(r, key, h, copy) < 0)
+		return r->status;
 	n++;
 	if (n > LINEAR_KEYS && n * 2 > m->index_cap) {
 		size_t cap = m->index_cap ? m->index_cap * 2 : 64;
@@ -988,6 +1181,7 @@ static int record_inline(yreader *r, const yr_event *ev, uint32_t *out)
 	r->open[r->nopen].rec = (uint32_t)r->nrecs;
 	r->open[r->nopen].depth = r->depth - 1;
 	r->nopen++;
+	r->slow = true;
 	*out = (uint32_t)r->nrecs++;
 	return yr_skip(r, ev);
 }
@@ -996,7 +1190,7 @@ static int record_inline(yreader *r, const yr_event *ev, uint32_t *out)
 static int read_merge(yreader *r, yr_map *m, size_t at)
 {
 	yr_event ev;
-	uint32_t rec;
+	uint32_t rec = 0;
 	int rc;
 
 	if ((rc = next_raw(r, &ev, &rec)) < 0)
@@ -1034,9 +1228,9 @@ static int read_merge(yreader *r, yr_map *m, size_t at)
 	}
 }
 
-static bool is_merge_key(const yr_event *k)
+static YR_HOT bool is_merge_key(const yr_event *k)
 {
-	return k->plain && k->len == 2 && k->text[0] == '<' && k->text[1] == '<';
+	return k->len == 2 && k->plain && k->text[0] == '<' && k->text[1] == '<';
 }
 
 static int skip_value(yreader *r)
@@ -1044,24 +1238,21 @@ static int skip_value(yreader *r)
 	yr_event v;
 	int rc;
 
-	if ((rc = yr_next(r, &v)) < 0)
+	if ((rc = next_event(r, &v)) < 0)
 		return rc;
 	return yr_skip(r, &v);
 }
 
-int yr_map_next(yreader *r, yr_map *m, yr_event *key)
+/* yr_map_next from its first event *ev on: every case. */
+static YR_COLD int map_next_slow(yreader *r, yr_map *m, yr_event *key,
+				 yr_event *ev)
 {
-	yr_event ev;
 	const char *copy = NULL;
 	uint32_t first_line = 0;
 	int rc;
 
 	for (;;) {
-		if (m->phase == 2)
-			return 0;
-		if ((rc = yr_next(r, &ev)) < 0)
-			goto fail;
-		if (ev.type == YR_MAP_END) {
+		if (ev->type == YR_MAP_END) {
 			if (m->phase == 1)
 				m->cur_source++;
 			if (m->cur_source >= m->nsources) {
@@ -1069,96 +1260,111 @@ int yr_map_next(yreader *r, yr_map *m, yr_event *key)
 				return 0;
 			}
 			m->phase = 1;
+			/* The next event is the source's YR_MAP_START,
+			 * read here and passed over. */
 			if ((rc = push_frame(r, m->sources[m->cur_source],
 					     m->line, m->col)) < 0 ||
-			    (rc = yr_next(r, &ev)) < 0)
+			    (rc = next_event(r, ev)) < 0)
 				goto fail;
-			continue;  /* ev is the source's YR_MAP_START */
-		}
-		if (ev.type != YR_SCALAR) {
+		} else if (ev->type != YR_SCALAR) {
 			if (m->phase == 0 && r->probs)
-				prob_report(r->probs, PROB_BAD_TYPE, ev.line, ev.col,
-					    "a mapping key must be a plain string, "
-					    "not %s", yr_type_name(&ev));
-			if ((rc = yr_skip(r, &ev)) < 0 || (rc = skip_value(r)) < 0)
+				prob_report(r->probs, PROB_BAD_TYPE, ev->line,
+					    ev->col, "a mapping key must be a "
+					    "plain string, not %s",
+					    yr_type_name(ev));
+			if ((rc = yr_skip(r, ev)) < 0 || (rc = skip_value(r)) < 0)
 				goto fail;
-			continue;
-		}
-		if (is_merge_key(&ev)) {
+		} else if (is_merge_key(ev)) {
 			size_t at = m->phase == 1 ? m->cur_source + 1 : m->nsources;
 			if ((rc = read_merge(r, m, at)) < 0)
 				goto fail;
-			continue;
-		}
-		rc = key_seen_or_add(r, m, &ev, &copy, &first_line);
-		if (rc < 0)
-			goto fail;
-		if (rc == 1) {
+		} else {
+			rc = key_seen_or_add(r, m, ev, &copy, &first_line);
+			if (rc < 0)
+				goto fail;
+			if (rc == 0) {
+				*key = *ev;
+				key->text = copy;
+				return 1;
+			}
 			if (m->phase == 0 && r->probs)
-				prob_report(r->probs, PROB_DUPLICATE_KEY, ev.line,
-					    ev.col, "duplicate key '%s' in this "
+				prob_report(r->probs, PROB_DUPLICATE_KEY, ev->line,
+					    ev->col, "duplicate key '%s' in this "
 					    "mapping (first at line %u); the "
-					    "later value is ignored", ev.text,
+					    "later value is ignored", ev->text,
 					    (unsigned)first_line);
 			if ((rc = skip_value(r)) < 0)
 				goto fail;
-			continue;
 		}
-		*key = ev;
-		key->text = copy;
-		return 1;
+		if ((rc = next_event(r, ev)) < 0)
+			goto fail;
 	}
 fail:
 	map_release(r, m);
 	return rc;
 }
 
+int yr_map_next(yreader *r, yr_map *m, yr_event *key)
+{
+	yr_event ev;
+	const char *copy = NULL;
+	int rc;
+
+	if (m->phase == 2)
+		return 0;
+	if ((rc = next_event(r, &ev)) < 0)
+		goto fail;
+	/* Nearly every key: a scalar other than `<<`, new in a mapping of
+	 * fewer than LINEAR_KEYS keys (so with no index). */
+	if (YR_LIKELY(ev.type == YR_SCALAR) && !is_merge_key(&ev) &&
+	    r->nkeys - m->key_base < LINEAR_KEYS &&
+	    !key_find_linear(r, m, &ev)) {
+		if ((rc = key_add(r, &ev, 0, &copy)) < 0)
+			goto fail;
+		*key = ev;
+		key->text = copy;
+		return 1;
+	}
+	/* The end of a mapping without merge keys. */
+	if (ev.type == YR_MAP_END && !m->nsources) {
+		map_release(r, m);
+		return 0;
+	}
+	return map_next_slow(r, m, key, &ev);
+fail:
+	map_release(r, m);
+	return rc;
+}
 /* ---- scalar helpers ---------------------------------------------------------- */
 
-/* These two run on nearly every scalar: the length rules out most texts
- * before any comparison. */
-bool yr_is_null(const yr_event *ev)
+/* The external definition of the inline one in yread.h. */
+extern inline bool yr_is_null(const yr_event *ev);
+
+/* Runs on every field that takes a boolean: compared byte by byte, the
+ * length ruling out most texts first. */
+int yr_bool(const yr_event *ev, bool *out)
 {
 	const char *s = ev->text;
 
 	if (ev->type != YR_SCALAR || !ev->plain)
-		return false;
-	switch (ev->len) {
-	case 0:
-		return true;
-	case 1:
-		return s[0] == '~';
-	case 4:
-		return memcmp(s, "null", 4) == 0 || memcmp(s, "Null", 4) == 0 ||
-		       memcmp(s, "NULL", 4) == 0;
-	default:
-		return false;
+		return -1;
+	if (ev->len == 4 && (((s[0] == 't' || s[0] == 'T') &&
+			      memcmp(s + 1, "rue", 3) == 0) ||
+			     memcmp(s, "TRUE", 4) == 0)) {
+		*out = true;
+		return 0;
 	}
-}
-
-int yr_bool(const yr_event *ev, bool *out)
-{
-	static const char *const t[] = {"true", "True", "TRUE"};
-	static const char *const f[] = {"false", "False", "FALSE"};
-	const char *const *words;
-	size_t i;
-
-	if (ev->type != YR_SCALAR || !ev->plain)
-		return -1;
-	if (ev->len == 4)
-		words = t;
-	else if (ev->len == 5)
-		words = f;
-	else
-		return -1;
-	for (i = 0; i < 3; i++) {
-		if (memcmp(ev->text, words[i], ev->len) == 0) {
-			*out = words == t;
-			return 0;
-		}
+	if (ev->len == 5 && (((s[0] == 'f' || s[0] == 'F') &&
+			      memcmp(s + 1, "alse", 4) == 0) ||
+			     memcmp(s, "FALSE", 5) == 0)) {
+		*out = false;
+		return 0;
 	}
 	return -1;
 }
+
+/* Up to this many digits no int64_t overflows (10^18 - 1 < 2^63). */
+#define SAFE_DIGITS 18
 
 int yr_int(const yr_event *ev, int64_t *out)
 {
@@ -1175,15 +1381,24 @@ int yr_int(const yr_event *ev, int64_t *out)
 	}
 	if (i == ev->len)
 		return -1;
-	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-	for (; i < ev->len; i++) {
-		unsigned d;
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		d = (unsigned)(s[i] - '0');
-		if (v > (lim - d) / 10)
-			return -1;
-		v = v * 10 + d;
+	if (ev->len - i <= SAFE_DIGITS) {
+		for (; i < ev->len; i++) {
+			unsigned d = (unsigned)(unsigned char)s[i] - '0';
+			if (d > 9)
+				return -1;
+			v = v * 10 + d;
+		}
+	} else {
+		lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+		for (; i < ev->len; i++) {
+			unsigned d;
+			if (s[i] < '0' || s[i] > '9')
+				return -1;
+			d = (unsigned)(s[i] - '0');
+			if (v > (lim - d) / 10)
+				return -1;
+			v = v * 10 + d;
+		}
 	}
 	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
 	return 0;

@@ -96,7 +96,26 @@ int yr_status(const yreader *r);
 const char *yr_file(const yreader *r);
 
 /* Scalar helpers. */
-bool yr_is_null(const yr_event *ev);   /* plain "", "~", "null", "Null", "NULL" */
+/* Plain "", "~", "null", "Null", "NULL". Defined here so that the loaders'
+ * calls, one on nearly every scalar, can be inlined; yread.c holds the
+ * external definition. */
+inline bool yr_is_null(const yr_event *ev)
+{
+	const char *s = ev->text;
+
+	if (ev->type != YR_SCALAR || !ev->plain)
+		return false;
+	if (ev->len == 0)
+		return true;
+	if (ev->len == 1)
+		return s[0] == '~';
+	if (ev->len != 4)
+		return false;
+	if (s[0] == 'n' || s[0] == 'N')
+		return (s[1] == 'u' && s[2] == 'l' && s[3] == 'l') ||
+		       (s[0] == 'N' && s[1] == 'U' && s[2] == 'L' && s[3] == 'L');
+	return false;
+}
 /* Plain true/false (YAML 1.2 core schema, any of true/True/TRUE). 0, -1. */
 int yr_bool(const yr_event *ev, bool *out);
 /* A plain decimal integer ([-+]?[0-9]+) that fits in int64. 0, -1. */

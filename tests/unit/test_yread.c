@@ -234,6 +234,95 @@ static void scalar_helpers(void **state)
 	assert_false(yr_is_null(&quoted));
 }
 
+/* The helpers decide by length and bytes; each spelling the schema
+ * allows, and near misses, one by one. */
+static void scalar_helper_spellings(void **state)
+{
+	static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
+	static const char *const not_nulls[] = {"nULL", "NuLL", "nulL", "nul",
+						"nulls", "~~", "Nul1", "-"};
+	static const char *const trues[] = {"true", "True", "TRUE"};
+	static const char *const falses[] = {"false", "False", "FALSE"};
+	static const char *const neither[] = {"tRUE", "TRuE", "trUE", "truE",
+					      "fALSE", "FAlse", "falsE", "yes",
+					      "on", "1", "", "tru", "falsey"};
+	yr_event ev = { .type = YR_SCALAR, .plain = true };
+	yr_event seq = { .type = YR_SEQ_START, .text = "", .plain = false };
+	size_t i;
+	int64_t n;
+	bool b;
+
+	(void)state;
+	for (i = 0; i < sizeof nulls / sizeof nulls[0]; i++) {
+		ev.text = nulls[i];
+		ev.len = strlen(ev.text);
+		if (!yr_is_null(&ev))
+			fail_msg("'%s' is null", ev.text);
+	}
+	for (i = 0; i < sizeof not_nulls / sizeof not_nulls[0]; i++) {
+		ev.text = not_nulls[i];
+		ev.len = strlen(ev.text);
+		if (yr_is_null(&ev))
+			fail_msg("'%s' is not null", ev.text);
+	}
+	assert_false(yr_is_null(&seq));
+	for (i = 0; i < 3; i++) {
+		b = false;
+		ev.text = trues[i];
+		ev.len = strlen(ev.text);
+		assert_int_equal(yr_bool(&ev, &b), 0);
+		assert_true(b);
+		ev.text = falses[i];
+		ev.len = strlen(ev.text);
+		assert_int_equal(yr_bool(&ev, &b), 0);
+		assert_false(b);
+	}
+	for (i = 0; i < sizeof neither / sizeof neither[0]; i++) {
+		ev.text = neither[i];
+		ev.len = strlen(ev.text);
+		if (yr_bool(&ev, &b) != -1)
+			fail_msg("'%s' is not a boolean", ev.text);
+	}
+	/* 18 digits and fewer take no overflow test; 19 do. */
+	ev.text = "999999999999999999";
+	ev.len = strlen(ev.text);
+	assert_int_equal(yr_int(&ev, &n), 0);
+	assert_true(n == 999999999999999999LL);
+	ev.text = "-999999999999999999";
+	ev.len = strlen(ev.text);
+	assert_int_equal(yr_int(&ev, &n), 0);
+	assert_true(n == -999999999999999999LL);
+	ev.text = "9223372036854775807";
+	ev.len = strlen(ev.text);
+	assert_int_equal(yr_int(&ev, &n), 0);
+	assert_true(n == INT64_MAX);
+	ev.text = "0009223372036854775807";
+	ev.len = strlen(ev.text);
+	assert_int_equal(yr_int(&ev, &n), 0);
+	assert_true(n == INT64_MAX);
+	ev.text = "99999999999999999999";
+	ev.len = strlen(ev.text);
+	assert_int_equal(yr_int(&ev, &n), -1);
+	ev.text = "+42";
+	ev.len = 3;
+	assert_int_equal(yr_int(&ev, &n), 0);
+	assert_true(n == 42);
+	ev.text = "-0";
+	ev.len = 2;
+	assert_int_equal(yr_int(&ev, &n), 0);
+	assert_true(n == 0);
+	ev.text = "-";
+	ev.len = 1;
+	assert_int_equal(yr_int(&ev, &n), -1);
+	ev.text = "4 2";
+	ev.len = 3;
+	assert_int_equal(yr_int(&ev, &n), -1);
+	/* A byte over 0x7F (a fullwidth digit in UTF-8) is no digit. */
+	ev.text = "1\xef\xbc\x91";
+	ev.len = 4;
+	assert_int_equal(yr_int(&ev, &n), -1);
+}
+
 /* ---- aliases and merge keys ------------------------------------------------- */
 
 static void aliases_expand(void **state)
@@ -403,6 +492,98 @@ static void duplicate_keys_in_a_big_mapping(void **state)
 	assert_int_equal(x.probs[0].kind, PROB_DUPLICATE_KEY);
 	assert_int_equal(x.probs[0].line, 201);
 	assert_contains(x.probs[0].msg, "first at line 151");
+	fx_free(&x);
+}
+
+/* Keys of every length up to 40 bytes (the reader copies short ones
+ * without memcpy) stay whole until the iteration ends, while values,
+ * nested mappings among them, are read in between. */
+static void keys_stay_whole_until_the_end(void **state)
+{
+	char text[8192], want[41][41];
+	const char *kept[41];
+	size_t len = 0, nkeys = 0, i, j;
+	yr_event root, key, val;
+	yr_map m;
+	fx x;
+	int rc;
+
+	(void)state;
+	for (i = 0; i <= 40; i++) {
+		for (j = 0; j < i; j++)
+			want[i][j] = (char)('a' + (i + j) % 26);
+		want[i][i] = '\0';
+		len += (size_t)snprintf(text + len, sizeof text - len,
+					"\"%s\": {n%zu: %zu, m: [x, y]}\n",
+					want[i], i, i);
+	}
+	assert_int_equal(open_text(&x, text, NULL), 0);
+	assert_int_equal(yr_begin(x.r, &root), 1);
+	assert_int_equal(root.type, YR_MAP_START);
+	yr_map_begin(x.r, &m, &root);
+	while ((rc = yr_map_next(x.r, &m, &key)) > 0) {
+		assert_true(nkeys <= 40);
+		assert_int_equal(key.len, strlen(want[nkeys]));
+		kept[nkeys++] = key.text;
+		assert_int_equal(yr_next(x.r, &val), 0);
+		assert_int_equal(val.type, YR_MAP_START);
+		assert_int_equal(yr_skip(x.r, &val), 0);
+		for (i = 0; i < nkeys; i++)
+			assert_string_equal(kept[i], want[i]);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(nkeys, 41);
+	assert_int_equal(yr_finish(x.r), 0);
+	assert_int_equal(x.nprobs, 0);
+	fx_free(&x);
+}
+
+/* Duplicates found on either side of the switch from a scan to the hash
+ * index (16 keys), among keys of one length and first byte, and the
+ * empty key. */
+static void duplicate_keys_near_the_index(void **state)
+{
+	char text[4096];
+	size_t len = 0;
+	fx x;
+	int i;
+
+	(void)state;
+	/* 16 keys "ka".."kp" of one length, then the first one again:
+	 * the 17th key meets no index yet. */
+	for (i = 0; i < 16; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len,
+					"k%c: %d\n", 'a' + i, i);
+	len += (size_t)snprintf(text + len, sizeof text - len, "ka: 16\n");
+	/* Then 3 more new keys (the index is built at the 17th) and a
+	 * duplicate found through it. */
+	len += (size_t)snprintf(text + len, sizeof text - len,
+				"kq: 17\nkr: 18\nks: 19\nkp: 20\n");
+	snprintf(text + len, sizeof text - len, "\"\": 21\nk: 22\n\"\": 23\n");
+	assert_int_equal(read_doc(&x, text, NULL), 0);
+	assert_string_equal(x.out,
+		"{ka:0,kb:1,kc:2,kd:3,ke:4,kf:5,kg:6,kh:7,ki:8,kj:9,kk:10,"
+		"kl:11,km:12,kn:13,ko:14,kp:15,kq:17,kr:18,ks:19,:21,k:22}");
+	assert_int_equal(x.nprobs, 3);
+	assert_int_equal(x.probs[0].kind, PROB_DUPLICATE_KEY);
+	assert_int_equal(x.probs[0].line, 17);
+	assert_contains(x.probs[0].msg, "'ka'");
+	assert_contains(x.probs[0].msg, "first at line 1");
+	assert_int_equal(x.probs[1].line, 21);
+	assert_contains(x.probs[1].msg, "'kp'");
+	assert_contains(x.probs[1].msg, "first at line 16");
+	assert_int_equal(x.probs[2].line, 24);
+	assert_contains(x.probs[2].msg, "''");
+	assert_contains(x.probs[2].msg, "first at line 22");
+	fx_free(&x);
+
+	/* A small mapping: same length and first byte, different later
+	 * bytes, are different keys. */
+	assert_int_equal(read_doc(&x, "abcdefgh1: 1\nabcdefgh2: 2\n"
+				  "abcdefgh1: 3\n", NULL), 0);
+	assert_string_equal(x.out, "{abcdefgh1:1,abcdefgh2:2}");
+	assert_int_equal(x.nprobs, 1);
+	assert_int_equal(x.probs[0].line, 3);
 	fx_free(&x);
 }
 
@@ -654,6 +835,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(positions_are_one_based),
 		cmocka_unit_test(scalar_helpers),
+		cmocka_unit_test(scalar_helper_spellings),
 		cmocka_unit_test(aliases_expand),
 		cmocka_unit_test(alias_positions_are_the_anchor_s),
 		cmocka_unit_test(merge_explicit_key_wins),
@@ -664,6 +846,8 @@ int main(void)
 		cmocka_unit_test(merge_of_a_scalar_is_reported),
 		cmocka_unit_test(duplicate_keys_reported),
 		cmocka_unit_test(duplicate_keys_in_a_big_mapping),
+		cmocka_unit_test(keys_stay_whole_until_the_end),
+		cmocka_unit_test(duplicate_keys_near_the_index),
 		cmocka_unit_test(non_scalar_key_reported),
 		cmocka_unit_test(billion_laughs_refused_quickly),
 		cmocka_unit_test(alias_budget_counts_merges),
