@@ -62,10 +62,10 @@ static const char *staff_name(staff_field field)
 /* Distinct holders of the title in u, marked per person: for a unit with
  * more holders than distinct_holders keeps. The marks are made on the
  * first such unit. */
-static int64_t holders_stamped(quota_eval *qe, const unit *u)
+static int64_t holders_stamped(quota_eval *qe, const unit *u, uint32_t x)
 {
 	const pc_plan *plan = qe->ctx->plan;
-	uint32_t i, k, x = u->index;
+	uint32_t i, k;
 	int64_t v = 0;
 
 	if (!qe->stamp) {
@@ -99,7 +99,7 @@ static int64_t holders_stamped(quota_eval *qe, const unit *u)
  * pointer; reading each holder's record to mark it would cost a cache
  * miss per holder on a national plan.
  */
-static int64_t distinct_holders(quota_eval *qe, const unit *u)
+static int64_t distinct_holders(quota_eval *qe, const unit *u, uint32_t x)
 {
 	enum { FEW = 32 };
 	const person *seen[FEW];
@@ -118,18 +118,19 @@ static int64_t distinct_holders(quota_eval *qe, const unit *u)
 			if (j < nseen)
 				continue;
 			if (nseen == FEW)
-				return holders_stamped(qe, u);
+				return holders_stamped(qe, u, x);
 			seen[nseen++] = h;
 		}
 	}
 	return nseen;
 }
 
-/* What one unit contributes on its own. */
-static void measure_unit(quota_eval *qe, const unit *u)
+/* What one unit contributes on its own. Units are passed with their
+ * index x (u->index, which sits on another cache line of the unit). */
+static void measure_unit(quota_eval *qe, const unit *u, uint32_t x)
 {
 	const quota_rule *q = qe->q;
-	uint32_t i, x = u->index;
+	uint32_t i;
 	int64_t v = 0;
 
 	qe->own[x] = 0;
@@ -154,7 +155,7 @@ static void measure_unit(quota_eval *qe, const unit *u)
 		}
 		return;
 	case MEASURE_HOLDERS:
-		v = distinct_holders(qe, u);
+		v = distinct_holders(qe, u, x);
 		break;
 	case MEASURE_POSITIONS:
 		for (i = 0; i < u->npositions; i++)
@@ -168,15 +169,15 @@ static void measure_unit(quota_eval *qe, const unit *u)
 	qe->own_has[x] = 1;
 }
 
-static void measure_baseline(quota_eval *qe, const unit *u)
+static void measure_baseline(quota_eval *qe, const unit *u, uint32_t x)
 {
 	int64_t v;
 
-	qe->base_own[u->index] = 0;
-	qe->base_own_has[u->index] = 0;
+	qe->base_own[x] = 0;
+	qe->base_own_has[x] = 0;
 	if (unit_existed_at_start(u) && staff_value(u, STAFF_BASELINE, &v)) {
-		qe->base_own[u->index] = v;
-		qe->base_own_has[u->index] = 1;
+		qe->base_own[x] = v;
+		qe->base_own_has[x] = 1;
 	}
 }
 
@@ -301,11 +302,11 @@ static void quota_finding(quota_eval *qe, const unit *u, int64_t v,
 }
 
 /* Messages are built only for the findings: most units pass. */
-static void judge_unit(quota_eval *qe, const unit *u)
+static void judge_unit(quota_eval *qe, const unit *u, uint32_t x)
 {
 	const quota_rule *q = qe->q;
 	eval_ctx *ctx = qe->ctx;
-	uint32_t x = u->index, i;
+	uint32_t i;
 	int64_t v = qe->val[x];
 	strbuf *b;
 
@@ -434,7 +435,7 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 	for (i = 0; i < n && !ctx->status; i++) {
 		const unit *u = plan->units[i];
 
-		measure_unit(&qe, u);
+		measure_unit(&qe, u, i);
 		if (early)
 			qe.sel[i] = unit_exists_after(u) &&
 				    (!q->for_units.given ||
@@ -453,7 +454,7 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 		    !qe.base_has)
 			goto nomem;
 		for (i = 0; i < n; i++)
-			measure_baseline(&qe, plan->units[i]);
+			measure_baseline(&qe, plan->units[i], i);
 		aggregate(parents, n, q->scope, false, qe.base_own,
 			  qe.base_own_has, qe.base, qe.base_has);
 	}
@@ -462,7 +463,7 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 
 		if (early) {
 			if (qe.sel[i])
-				judge_unit(&qe, plan->units[i]);
+				judge_unit(&qe, plan->units[i], i);
 			continue;
 		}
 		u = plan->units[i];
@@ -470,7 +471,7 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 			continue;
 		if (q->for_units.given && !eval_select(ctx, r, &q->for_units, u))
 			continue;
-		judge_unit(&qe, u);
+		judge_unit(&qe, u, i);
 	}
 	goto out;
 nomem:
