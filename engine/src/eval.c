@@ -126,68 +126,99 @@ static bool selector_simple(const selector *s)
 	       s->id.kind == MATCH_ANY && s->name.kind == MATCH_ANY;
 }
 
+int eval_units(eval_ctx *ctx)
+{
+	const pc_plan *plan = ctx->plan;
+	uint32_t n = plan->nunits, i, j, npairs = 0;
+	const char *levels[PAIR_NONE], *kinds[PAIR_NONE];
+
+	if (ctx->units_ready)
+		return 0;
+	if (ctx->status)
+		return -1;
+	ctx->parents = pc_malloc((n ? n : 1) * sizeof *ctx->parents);
+	ctx->pair = pc_malloc(n ? n : 1);
+	ctx->status_of = pc_malloc(n ? n : 1);
+	if (!ctx->parents || !ctx->pair || !ctx->status_of) {
+		ctx->status = PC_ENOMEM;
+		return -1;
+	}
+	/* Levels and kinds are interned in the plan: equal pointers are
+	 * equal text, and a plan has a handful of distinct pairs. */
+	for (i = 0; i < n; i++) {
+		const unit *u = plan->units[i];
+
+		ctx->parents[i] = u->parent ? u->parent->index : UINT32_MAX;
+		ctx->status_of[i] = (unsigned char)u->status;
+		for (j = 0; j < npairs; j++)
+			if (levels[j] == u->level && kinds[j] == u->kind)
+				break;
+		if (j == npairs && npairs < PAIR_NONE) {
+			levels[npairs] = u->level;
+			kinds[npairs++] = u->kind;
+		}
+		ctx->pair[i] = (unsigned char)j;
+	}
+	ctx->units_ready = true;
+	return 0;
+}
+
 /*
  * Rules select among every unit of the plan, often with a selector that
  * names a level only, and a plan has few distinct levels and kinds: the
  * answer for one (level, kind) pair holds for every unit with that pair.
- * Levels and kinds are interned in the plan, so the pair is two pointers.
  * The memo holds one selector at a time; each rule's loops use one.
  */
-int eval_select(eval_ctx *ctx, const rule *r, const selector *s,
-		const unit *u)
+int eval_select_ix(eval_ctx *ctx, const rule *r, const selector *s,
+		   uint32_t i)
 {
-	uint32_t i;
+	unsigned char c = ctx->pair[i];
+	const unit *u;
 	int m;
 
 	if (eval_regex_stopped(ctx, r))
 		return 0;
-	if (ctx->sel.s != s) {
-		ctx->sel.s = s;
-		ctx->sel.simple = selector_simple(s);
-		ctx->sel.n = 0;
+	if (ctx->memo_sel != s) {
+		ctx->memo_sel = s;
+		ctx->memo_simple = selector_simple(s);
+		memset(ctx->memo, SEL_UNKNOWN, sizeof ctx->memo);
 	}
-	if (ctx->sel.simple) {
-		if (!(s->status_mask & STATUS_BIT(u->status)))
+	if (ctx->memo_simple) {
+		if (!(s->status_mask & STATUS_BIT(ctx->status_of[i])))
 			return 0;
-		for (i = 0; i < ctx->sel.n; i++)
-			if (ctx->sel.level[i] == u->level &&
-			    ctx->sel.kind[i] == u->kind)
-				return ctx->sel.hit[i];
+		if (c != PAIR_NONE && ctx->memo[c] != SEL_UNKNOWN)
+			return ctx->memo[c];
 	}
+	u = ctx->plan->units[i];
 	m = selector_match(s, ctx->plan, u);
 	if (m < 0) {
 		eval_regex_limit(ctx, r, plan_loc(ctx->plan, u->where),
 				 PC_TARGET_UNIT, u->id);
 		return 0;
 	}
-	if (ctx->sel.simple && ctx->sel.n < 16) {
-		i = ctx->sel.n++;
-		ctx->sel.level[i] = u->level;
-		ctx->sel.kind[i] = u->kind;
-		ctx->sel.hit[i] = m > 0;
-	}
+	if (ctx->memo_simple && c != PAIR_NONE)
+		ctx->memo[c] = m > 0;
 	return m > 0;
 }
 
-const uint32_t *eval_parents(eval_ctx *ctx)
+int eval_select(eval_ctx *ctx, const rule *r, const selector *s,
+		const unit *u)
 {
-	const pc_plan *plan = ctx->plan;
-	uint32_t i;
+	int m;
 
-	if (ctx->parents)
-		return ctx->parents;
-	ctx->parents = pc_malloc((plan->nunits ? plan->nunits : 1) *
-				 sizeof *ctx->parents);
-	if (!ctx->parents) {
-		ctx->status = PC_ENOMEM;
-		return NULL;
+	if (eval_units(ctx) == 0)
+		return eval_select_ix(ctx, r, s, u->index);
+	/* Out of memory (ctx->status says so): the check is failing, but
+	 * the answer stays right. */
+	if (eval_regex_stopped(ctx, r))
+		return 0;
+	m = selector_match(s, ctx->plan, u);
+	if (m < 0) {
+		eval_regex_limit(ctx, r, plan_loc(ctx->plan, u->where),
+				 PC_TARGET_UNIT, u->id);
+		return 0;
 	}
-	for (i = 0; i < plan->nunits; i++) {
-		const unit *u = plan->units[i];
-
-		ctx->parents[i] = u->parent ? u->parent->index : UINT32_MAX;
-	}
-	return ctx->parents;
+	return m > 0;
 }
 
 strbuf *eval_msg_begin(eval_ctx *ctx)
@@ -386,7 +417,10 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 	eval_waivers(&ctx);
 	sb_free(&ctx.msg);
 	pc_free(ctx.parents);
+	pc_free(ctx.pair);
+	pc_free(ctx.status_of);
 	ctx.parents = NULL;
+	ctx.pair = ctx.status_of = NULL;
 	if (ctx.status) {
 		rc = ctx.status;
 		goto fail;
@@ -398,6 +432,8 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 fail:
 	sb_free(&ctx.msg);
 	pc_free(ctx.parents);
+	pc_free(ctx.pair);
+	pc_free(ctx.status_of);
 	pc_report_free(rep);
 	if (errs && errs->count)
 		errors_give(errs, errors);

@@ -16,21 +16,25 @@ typedef struct eval_ctx {
 	/* Scratch for building messages (eval_msg_begin/eval_msg_end):
 	 * a check builds thousands, and printf costs more than the text. */
 	strbuf msg;
-	/* eval_select's memo for a selector decided by a unit's level and
-	 * kind alone (the common `for: {level: district}`): its answer per
-	 * (level, kind) pair, keyed by the plan's interned pointers. */
-	struct {
-		const selector *s;     /* NULL: empty */
-		bool simple;
-		uint32_t n;
-		const char *level[16], *kind[16];
-		bool hit[16];
-	} sel;
-	/* Per unit index, its parent's index (UINT32_MAX for a root), made
-	 * on first use (eval_parents): summing over children and subtrees
-	 * walks this array instead of every unit and its parent. */
+	/* What rules read of every unit, per unit index, made on first use
+	 * (eval_units): its status, its parent's index (UINT32_MAX for a
+	 * root) and the class of its (level, kind) pair. Rules pass over
+	 * every unit, most of which they skip; these arrays spare them a
+	 * visit to each unit's record on a national plan. */
+	bool units_ready;
+	unsigned char *status_of;
 	uint32_t *parents;
+	unsigned char *pair;    /* PAIR_NONE: no class (too many pairs) */
+	/* eval_select's memo for a selector decided by a unit's status,
+	 * level and kind alone (the common `for: {level: district}`): its
+	 * answer per (level, kind) class, SEL_UNKNOWN until asked. */
+	const selector *memo_sel;
+	bool memo_simple;
+	signed char memo[255];
 } eval_ctx;
+
+#define PAIR_NONE 255
+#define SEL_UNKNOWN (-1)
 
 /* Add a finding for rule r: severity, basis from the rule; the message is
  * r's template expanded with args, or default_msg when r has none. */
@@ -69,9 +73,14 @@ void eval_check_under(eval_ctx *ctx, const rule *r, const selector *s);
  * finding about u: 1 selected, 0 not (also after a limit hit). */
 int eval_select(eval_ctx *ctx, const rule *r, const selector *s,
 		const unit *u);
-/* ctx->parents, made on first use; NULL (and ctx->status set) when out
- * of memory. */
-const uint32_t *eval_parents(eval_ctx *ctx);
+/* Make ctx's per-unit arrays once per check: 0, or -1 (and ctx->status
+ * set) when out of memory. */
+int eval_units(eval_ctx *ctx);
+/* eval_select for the unit at index i of plan->units; eval_units must
+ * have succeeded. Reads the unit's record only when the memo cannot
+ * answer. */
+int eval_select_ix(eval_ctx *ctx, const rule *r, const selector *s,
+		   uint32_t i);
 /* Message building without printf: eval_msg_begin empties ctx->msg and
  * returns it for the sb_ functions; eval_msg_end copies what was built
  * into the report's arena (NULL, and ctx->status set, when out of

@@ -152,13 +152,16 @@ void eval_pattern(eval_ctx *ctx, const rule *r)
 	case PT_UNITS:
 		eval_check_under(ctx, r, &pt->for_units);
 		s.type = PC_TARGET_UNIT;
+		if (eval_units(ctx) < 0)
+			break;
 		for (i = 0; i < plan->nunits && !ctx->status; i++) {
-			const unit *u = plan->units[i];
+			const unit *u;
 
 			if (pt->for_units.given ?
-			    !eval_select(ctx, r, &pt->for_units, u) :
-			    !unit_exists_after(u))
+			    !eval_select_ix(ctx, r, &pt->for_units, i) :
+			    !(STATUS_AFTER & STATUS_BIT(ctx->status_of[i])))
 				continue;
+			u = plan->units[i];
 			s.id = u->id;
 			s.name = u->name;
 			s.level = u->level;

@@ -125,7 +125,8 @@ static int64_t distinct_holders(quota_eval *qe, const unit *u, uint32_t x)
 	return nseen;
 }
 
-/* What one unit contributes on its own. Units are passed with their
+/* What one unit contributes on its own, for measures other than units
+ * (eval_quota selects those itself). Units are passed with their
  * index x (u->index, which sits on another cache line of the unit). */
 static void measure_unit(quota_eval *qe, const unit *u, uint32_t x)
 {
@@ -135,16 +136,6 @@ static void measure_unit(quota_eval *qe, const unit *u, uint32_t x)
 
 	qe->own[x] = 0;
 	qe->own_has[x] = 0;
-	if (q->measure == MEASURE_UNITS) {
-		/* The inner selector decides which units count, among those
-		 * that exist after the plan: a selector's status can name
-		 * merged or dissolved units, which are gone and never
-		 * count. */
-		if (unit_exists_after(u))
-			qe->own[x] = eval_select(qe->ctx, qe->r, &q->units, u);
-		qe->own_has[x] = 1;
-		return;
-	}
 	if (!unit_exists_after(u))
 		return;
 	switch (q->measure) {
@@ -182,7 +173,7 @@ static void measure_baseline(quota_eval *qe, const unit *u, uint32_t x)
 }
 
 /* val := own summed over the scope, for every unit at once; parents[i]
- * is unit i's parent index (eval_parents). */
+ * is unit i's parent index (ctx->parents). */
 static void aggregate(const uint32_t *parents, uint32_t n, quota_scope scope,
 		      bool units, const int64_t *own,
 		      const unsigned char *own_has, int64_t *val,
@@ -393,7 +384,7 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 	const quota_rule *q = &r->u.quota;
 	const pc_plan *plan = ctx->plan;
 	uint32_t n = plan->nunits, i;
-	bool units = q->measure == MEASURE_UNITS, early;
+	bool units = q->measure == MEASURE_UNITS, early, only_selected;
 	const uint32_t *parents;
 	quota_eval qe;
 
@@ -416,7 +407,7 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 			return;
 		}
 	}
-	if (ctx->status || n == 0)
+	if (ctx->status || n == 0 || eval_units(ctx) < 0)
 		return;
 	qe.own = pc_malloc(n * sizeof *qe.own);
 	qe.val = pc_malloc(n * sizeof *qe.val);
@@ -425,24 +416,40 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 	if (!qe.own || !qe.val || !qe.own_has || !qe.val_has)
 		goto nomem;
 	/* Unless the measure selects units itself, which unit the rule is
-	 * for is decided in the measuring pass, while the unit is at hand:
-	 * the judging pass then reads only the units selected. The order
-	 * of the selections (and so of any regular expression limit) is
-	 * the same either way. */
+	 * for is decided in the measuring pass: the judging pass then reads
+	 * only the units selected, and with no scope to sum over, only they
+	 * are measured. The order of the selections (and so of any regular
+	 * expression limit) is the same either way. */
 	early = !units;
+	only_selected = early && q->scope == SCOPE_UNIT;
 	if (early && !(qe.sel = pc_malloc(n)))
 		goto nomem;
 	for (i = 0; i < n && !ctx->status; i++) {
-		const unit *u = plan->units[i];
+		bool exists = STATUS_AFTER & STATUS_BIT(ctx->status_of[i]);
 
-		measure_unit(&qe, u, i);
-		if (early)
-			qe.sel[i] = unit_exists_after(u) &&
-				    (!q->for_units.given ||
-				     eval_select(ctx, r, &q->for_units, u));
+		if (units) {
+			/* The inner selector decides which units count,
+			 * among those that exist after the plan: it can
+			 * name merged or dissolved units, which never
+			 * count. */
+			qe.own[i] = exists &&
+				    eval_select_ix(ctx, r, &q->units, i);
+			qe.own_has[i] = 1;
+			continue;
+		}
+		qe.sel[i] = exists && (!q->for_units.given ||
+				       eval_select_ix(ctx, r, &q->for_units,
+						      i));
+		if (only_selected && !qe.sel[i]) {
+			qe.own[i] = 0;
+			qe.own_has[i] = 0;
+			continue;
+		}
+		measure_unit(&qe, plan->units[i], i);
 	}
-	if (ctx->status || !(parents = eval_parents(ctx)))
+	if (ctx->status)
 		goto out;
+	parents = ctx->parents;
 	aggregate(parents, n, q->scope, units, qe.own, qe.own_has, qe.val,
 		  qe.val_has);
 	if (q->has_reduce && q->measure == MEASURE_STAFF) {
@@ -459,19 +466,12 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 			  qe.base_own_has, qe.base, qe.base_has);
 	}
 	for (i = 0; i < n && !ctx->status; i++) {
-		const unit *u;
-
-		if (early) {
-			if (qe.sel[i])
-				judge_unit(&qe, plan->units[i], i);
+		if (early ? !qe.sel[i] :
+		    !(STATUS_AFTER & STATUS_BIT(ctx->status_of[i])) ||
+		    (q->for_units.given &&
+		     !eval_select_ix(ctx, r, &q->for_units, i)))
 			continue;
-		}
-		u = plan->units[i];
-		if (!unit_exists_after(u))
-			continue;
-		if (q->for_units.given && !eval_select(ctx, r, &q->for_units, u))
-			continue;
-		judge_unit(&qe, u, i);
+		judge_unit(&qe, plan->units[i], i);
 	}
 	goto out;
 nomem:

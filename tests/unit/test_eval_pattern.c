@@ -258,6 +258,45 @@ static void level_kind_selectors(void **state)
 	fx_free(&x);
 }
 
+/* Past 255 distinct (level, kind) pairs units have no class and are
+ * matched one by one: a selector must find its unit on either side. */
+static void many_levels(void **state)
+{
+	static char plan[32768];
+	static const char *const rules_yaml =
+		"plancheck: rules/1\n"
+		"id: m\n"
+		"name: Memo\n"
+		"rules:\n"
+		"  - { id: early, kind: pattern, target: units, field: id, "
+		"matches: '^none$', for: { level: L3 } }\n"
+		"  - { id: late, kind: pattern, target: units, field: id, "
+		"matches: '^none$', for: { level: [L258, L259] } }\n";
+	size_t off = 0;
+	int i;
+	fx x;
+
+	(void)state;
+	off += (size_t)snprintf(plan + off, sizeof plan - off,
+		"plancheck: plan/1\n"
+		"plan: { id: m, name: Many levels, as_of: 2020-01-01 }\n"
+		"units:\n");
+	for (i = 0; i < 260; i++)
+		off += (size_t)snprintf(plan + off, sizeof plan - off,
+					"  - { id: U%d, name: U%d, level: L%d }\n"
+					"  - { id: V%d, name: V%d, level: L%d }\n",
+					i, i, i, i, i, i);
+	assert_true(off < sizeof plan);
+	fx_run(&x, plan, rules_yaml, NULL);
+	assert_int_equal(count_of(x.rep, "early", NULL), 2);
+	(void)the(x.rep, "early", "U3");
+	(void)the(x.rep, "early", "V3");
+	assert_int_equal(count_of(x.rep, "late", NULL), 4);
+	(void)the(x.rep, "late", "U258");
+	(void)the(x.rep, "late", "V259");
+	fx_free(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +305,7 @@ int main(void)
 		cmocka_unit_test(attrs_and_required),
 		cmocka_unit_test(titles_tasks_kind_level),
 		cmocka_unit_test(level_kind_selectors),
+		cmocka_unit_test(many_levels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
