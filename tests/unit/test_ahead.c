@@ -12,23 +12,65 @@
 
 #include "ahead.h"
 
-/* One event as text: type, marks and value, enough to tell any two
- * different events apart. */
+/* One event as text: every field the ring carries (type, start line and
+ * column, anchor, tag, style, implicit flags, value), so any two events
+ * that differ in one of them differ here. Long values are summed up by
+ * their length and ends. */
 static void describe(const yaml_event_t *e, char *buf, size_t len)
 {
-	const char *value = "";
+	const yaml_char_t *anchor = NULL, *tag = NULL, *value = NULL;
 	size_t vlen = 0;
+	int style = 0, implicit = 0, quoted = 0;
 
-	if (e->type == YAML_SCALAR_EVENT) {
-		value = (const char *)e->data.scalar.value;
+	switch (e->type) {
+	case YAML_STREAM_START_EVENT:
+		style = (int)e->data.stream_start.encoding;
+		break;
+	case YAML_DOCUMENT_START_EVENT:
+		implicit = e->data.document_start.implicit;
+		break;
+	case YAML_DOCUMENT_END_EVENT:
+		implicit = e->data.document_end.implicit;
+		break;
+	case YAML_ALIAS_EVENT:
+		anchor = e->data.alias.anchor;
+		break;
+	case YAML_SCALAR_EVENT:
+		anchor = e->data.scalar.anchor;
+		tag = e->data.scalar.tag;
+		value = e->data.scalar.value;
 		vlen = e->data.scalar.length;
-	} else if (e->type == YAML_ALIAS_EVENT) {
-		value = (const char *)e->data.alias.anchor;
-		vlen = strlen(value);
+		style = (int)e->data.scalar.style;
+		implicit = e->data.scalar.plain_implicit;
+		quoted = e->data.scalar.quoted_implicit;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		anchor = e->data.sequence_start.anchor;
+		tag = e->data.sequence_start.tag;
+		style = (int)e->data.sequence_start.style;
+		implicit = e->data.sequence_start.implicit;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		anchor = e->data.mapping_start.anchor;
+		tag = e->data.mapping_start.tag;
+		style = (int)e->data.mapping_start.style;
+		implicit = e->data.mapping_start.implicit;
+		break;
+	default:
+		break;
 	}
-	snprintf(buf, len, "%d %zu:%zu-%zu:%zu %.*s", (int)e->type,
-		 e->start_mark.line, e->start_mark.column, e->end_mark.line,
-		 e->end_mark.column, (int)vlen, value);
+	snprintf(buf, len, "%d %zu:%zu s%d i%d q%d &%.40s!%.40s (%zu) %.*s%s%.*s",
+		 (int)e->type, e->start_mark.line, e->start_mark.column,
+		 style, implicit, quoted,
+		 anchor ? (const char *)anchor : "-",
+		 tag ? (const char *)tag : "-", vlen,
+		 (int)(vlen > 60 ? 30 : vlen), value ? (const char *)value : "",
+		 vlen > 60 ? "..." : "",
+		 (int)(vlen > 60 ? 30 : 0),
+		 value && vlen > 60 ? (const char *)value + vlen - 30 : "");
+	if (anchor && strlen((const char *)anchor) > 40)
+		snprintf(buf + strlen(buf), len - strlen(buf), " (anchor %zu)",
+			 strlen((const char *)anchor));
 }
 
 /* Every event of text, one line each, then "ERROR problem line:col" if
@@ -178,16 +220,45 @@ static void test_error_at_once(void **state)
 	assert_same("\t- x\n");
 }
 
+/* Anchors, tags, scalars of every style, and text too long for the
+ * ring, which travels in a block of its own. */
+static void test_every_field(void **state)
+{
+	size_t n = 600 * 1024, i;
+	char *s = malloc(3 * n + 512), *p = s;
+
+	(void)state;
+	assert_non_null(s);
+	p += sprintf(p, "%%YAML 1.1\n%%TAG !e! tag:example.com,2000:\n--- "
+		     "!e!root\nplain: a\nsingle: 'b'\ndouble: \"c\"\n"
+		     "lit: |\n  d\nfold: >\n  e\ntagged: !!str 1\n"
+		     "local: !x f\nseq: &s !!seq [1, 2]\nmap: &m {k: v}\n"
+		     "again: *s\nempty:\n");
+	/* A scalar of 600 KiB, then an anchor and an alias of 600 KiB. */
+	p += sprintf(p, "big: ");
+	for (i = 0; i < n; i++)
+		*p++ = (char)('a' + i % 26);
+	p += sprintf(p, "\nbiganchor: &");
+	for (i = 0; i < n; i++)
+		*p++ = (char)('a' + i % 26);
+	p += sprintf(p, " x\nbigalias: *");
+	for (i = 0; i < n; i++)
+		*p++ = (char)('a' + i % 26);
+	p += sprintf(p, "\n...\n--- second\n");
+	assert_same(s);
+	free(s);
+}
+
 static void test_stop_early(void **state)
 {
 	char *s = big_document(20000, "");
-	size_t stops[] = { 1, 2, 100, 4095, 4096, 4097, 50000 };
+	size_t stops[] = { 1, 2, 100, 4095, 4096, 4097, 30000, 90000 };
 	size_t i;
 
 	(void)state;
 	/* The thread is stopped wherever it is: running, or waiting for
-	 * room in a full ring. No leak, no hang (sanitizers and valgrind
-	 * run this test). */
+	 * room in a full ring (it holds some 20,000 of these events). No
+	 * leak, no hang (sanitizers and valgrind run this test). */
 	for (i = 0; i < sizeof stops / sizeof stops[0]; i++)
 		free(events(s, strlen(s), 1, stops[i]));
 	free(s);
@@ -198,6 +269,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_small_documents),
 		cmocka_unit_test(test_big_document),
+		cmocka_unit_test(test_every_field),
 		cmocka_unit_test(test_error_after_many_events),
 		cmocka_unit_test(test_error_at_once),
 		cmocka_unit_test(test_stop_early),
