@@ -84,9 +84,9 @@ char *sb_reserve(strbuf *b, size_t n)
 	return b->data + b->len;
 }
 
-void sb_int(strbuf *b, int64_t n)
+size_t format_int64(int64_t n, char *buf)
 {
-	char tmp[20], *q;
+	char tmp[20], *q = buf;
 	uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
 	size_t k = 0;
 
@@ -94,14 +94,20 @@ void sb_int(strbuf *b, int64_t n)
 		tmp[k++] = (char)('0' + u % 10);
 		u /= 10;
 	} while (u);
-	q = sb_reserve(b, k + 1);
-	if (!q)
-		return;
 	if (n < 0)
 		*q++ = '-';
 	while (k)
 		*q++ = tmp[--k];
-	sb_commit(b, (size_t)(q - (b->data + b->len)));
+	*q = '\0';
+	return (size_t)(q - buf);
+}
+
+void sb_int(strbuf *b, int64_t n)
+{
+	char *q = sb_reserve(b, 21);
+
+	if (q)
+		sb_commit(b, format_int64(n, q));
 }
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */

@@ -32,6 +32,8 @@ static inline void sb_commit(strbuf *b, size_t n)
 }
 /* The decimal text of n, as printf's "%" PRId64 writes it. */
 void sb_int(strbuf *b, int64_t n);
+/* The same into buf (at least 21 bytes), NUL-terminated; its length. */
+size_t format_int64(int64_t n, char *buf);
 /* A JSON string literal, quotes included; invalid UTF-8 becomes U+FFFD. */
 void sb_json_str(strbuf *b, const char *s);
 /* The same for s[0..len), which holds no NUL byte. */

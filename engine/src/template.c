@@ -16,6 +16,7 @@
  * time cannot fail except for memory. */
 #include "rules.h"
 #include "problems.h"
+#include "strbuf.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -219,24 +220,6 @@ int tmpl_parse(arena *a, const char *text, size_t len, problems *probs,
 	return 0;
 }
 
-/* n in decimal into buf (at least 21 bytes), NUL-terminated; as
- * printf's "%" PRId64 but without its cost, for every finding. */
-static void format_int(int64_t n, char *buf)
-{
-	char tmp[20];
-	uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
-	size_t k = 0;
-
-	do {
-		tmp[k++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (n < 0)
-		*buf++ = '-';
-	while (k)
-		*buf++ = tmp[--k];
-	*buf = '\0';
-}
 
 /* The text of one placeholder: into buf for numbers. "" when unset. */
 static const char *placeholder_text(placeholder ph, const tmpl_args *args,
@@ -268,7 +251,7 @@ static const char *placeholder_text(placeholder ph, const tmpl_args *args,
 		return s;
 	if (!has)
 		return "";
-	format_int(n, buf);
+	format_int64(n, buf);
 	return buf;
 }
 
