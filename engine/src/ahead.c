@@ -45,11 +45,11 @@
 enum { WAIT_READER = 1, WAIT_PARSER = 2 };
 enum { RUNNING, FINISHED, FAILED };
 
-/* One event in the ring: 24 bytes, then its text. Half the bytes the
+/* One event in the ring: 28 bytes, then its text. Half the bytes the
  * parser thread writes and the reader reads are these headers, so they
  * are small; an event whose numbers do not fit them, or whose text is
- * big, has a record_big after the header and its text in a block of its
- * own. */
+ * big, has a record_big after the header (at the next multiple of 8) and
+ * its text in a block of its own. */
 typedef struct record {
 	uint32_t size;          /* bytes, this header included; 0: wrap */
 	uint8_t type;           /* yaml_event_type_t */
@@ -292,7 +292,7 @@ static int put(ahead *a, const yaml_event_t *e, size_t *head, size_t *room)
 			return -1;
 		}
 		put_text(rb.text, &r, value_len, anchor, tag, value);
-		need = ALIGN(sizeof r + sizeof rb);
+		need = ALIGN(sizeof r) + sizeof rb;
 	} else {
 		r.line = (uint32_t)e->start_mark.line;
 		r.column = (uint32_t)e->start_mark.column;
@@ -307,7 +307,7 @@ static int put(ahead *a, const yaml_event_t *e, size_t *head, size_t *room)
 	r.size = (uint32_t)need;
 	memcpy(a->buf + at % RING, &r, sizeof r);
 	if (r.big) {
-		memcpy(a->buf + at % RING + sizeof r, &rb, sizeof rb);
+		memcpy(a->buf + at % RING + ALIGN(sizeof r), &rb, sizeof rb);
 		a->bigs[a->nbigs++] = (big_block){ at + need, rb.text };
 	} else {
 		put_text(a->buf + at % RING + sizeof r, &r, value_len, anchor,
@@ -402,7 +402,8 @@ fail:
  * the record's own block). */
 static void get(record *r, yaml_event_t *ev)
 {
-	const record_big *rb = (const record_big *)(const void *)(r + 1);
+	const record_big *rb = (const record_big *)(const void *)
+			       ((char *)r + ALIGN(sizeof *r));
 	char *p = r->big ? rb->text : (char *)(r + 1);
 	yaml_char_t *anchor = NULL, *tag = NULL;
 
