@@ -88,6 +88,7 @@ struct ahead {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	/* cppcheck-suppress unusedStructMember */
 	char pad0[CACHE_LINE];
 	/* shared */
 	atomic_size_t head;
@@ -97,10 +98,12 @@ struct ahead {
 	atomic_size_t parser_until; /* the sleeping parser wants tail here */
 	atomic_int state;       /* set after the last head is published */
 	atomic_bool stop;
+	/* cppcheck-suppress unusedStructMember */
 	char pad1[CACHE_LINE];
 	/* the parser thread's own */
 	big_block *bigs;
 	size_t nbigs, bigs_first, bigs_cap;
+	/* cppcheck-suppress unusedStructMember */
 	char pad2[CACHE_LINE];
 	/* the reader's own */
 	size_t next;            /* offset of the next record */

@@ -197,7 +197,7 @@ int eval_select_ix(eval_ctx *ctx, const rule *r, const selector *s,
 		return 0;
 	}
 	if (ctx->memo_simple && c != PAIR_NONE)
-		ctx->memo[c] = m > 0;
+		ctx->memo[c] = (signed char)(m > 0);
 	return m > 0;
 }
 

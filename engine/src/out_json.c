@@ -48,10 +48,13 @@ static void jw_item(jw *w, const char *key)
 	}
 	if (key) {
 		*q++ = '"';
+		/* The key goes inside quotes, not at the end of a string.
+		 * NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 		memcpy(q, key, klen);
 		q += klen;
-		memcpy(q, "\": ", 3);
-		q += 3;
+		*q++ = '"';
+		*q++ = ':';
+		*q++ = ' ';
 	}
 	sb_commit(w->b, (size_t)(q - start));
 }

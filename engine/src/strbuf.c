@@ -206,10 +206,11 @@ void sb_json_strn(strbuf *b, const char *s, size_t len)
 				case '\r': *q++ = 'r'; break;
 				case '\t': *q++ = 't'; break;
 				default:
-					memcpy(q, "u00", 3);
-					q[3] = hex[c >> 4];
-					q[4] = hex[c & 15];
-					q += 5;
+					*q++ = 'u';
+					*q++ = '0';
+					*q++ = '0';
+					*q++ = hex[c >> 4];
+					*q++ = hex[c & 15];
 					break;
 				}
 				p++;
@@ -217,8 +218,10 @@ void sb_json_strn(strbuf *b, const char *s, size_t len)
 			}
 			n = utf8_len(p, (size_t)(end - p));
 			if (n == 0) {
-				memcpy(q, "\xef\xbf\xbd", 3);
-				q += 3;
+				/* U+FFFD */
+				*q++ = (char)0xef;
+				*q++ = (char)0xbf;
+				*q++ = (char)0xbd;
 				p++;
 				continue;
 			}

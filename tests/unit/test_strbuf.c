@@ -30,7 +30,7 @@ static void reference(char *out, const char *s)
 			p++;
 		} else if (c == '\n' || c == '\r' || c == '\t') {
 			*out++ = '\\';
-			*out++ = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			*out++ = (char)(c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
 			p++;
 		} else if (c < 0x20) {
 			out += sprintf(out, "\\u%04x", c);
@@ -165,11 +165,14 @@ static void test_reserve_commit(void **state)
 	sb_init(&b);
 	q = sb_reserve(&b, 100);
 	assert_non_null(q);
-	memcpy(q, "abc", 3);
+	q[0] = 'a';
+	q[1] = 'b';
+	q[2] = 'c';
 	sb_commit(&b, 3);
 	q = sb_reserve(&b, 5000);
 	assert_non_null(q);
-	memcpy(q, "de", 2);
+	q[0] = 'd';
+	q[1] = 'e';
 	sb_commit(&b, 2);
 	assert_int_equal(b.len, 5);
 	assert_string_equal(b.data, "abcde");
