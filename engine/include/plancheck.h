@@ -71,10 +71,6 @@ typedef struct pc_limits {
 	uint32_t max_regex_len;      /* bytes of one regular expression (4,096) */
 	uint32_t regex_match_limit;  /* PCRE2 match limit (1,000,000) */
 	uint32_t regex_depth_limit;  /* PCRE2 depth limit (10,000) */
-	/* Not a limit: plan and rule files of at least this many bytes are
-	 * parsed on a thread of their own, beside the loading, when the
-	 * machine has a second processor (4 MiB; 0: never). */
-	uint64_t parse_thread_min;
 } pc_limits;
 
 void pc_limits_default(pc_limits *limits);

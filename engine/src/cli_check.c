@@ -1134,10 +1134,6 @@ int cli_check(int argc, char **argv)
 	}
 	for (i = 0; i < a.nplans; i++)
 		runs[i].path = a.plans[i];
-	/* Plans checked side by side keep the processors busy already; a
-	 * parser thread per big plan would only add to the work. */
-	if (a.jobs > 1 && a.nplans > 1)
-		a.limits.parse_thread_min = 0;
 	check_all(runs, a.nplans, &a, a.jobs);
 	for (i = 0; i < a.nplans; i++) {
 		print_notes(&runs[i], &failed_rules, &hints);

@@ -1,7 +1,6 @@
 /* yread.c - pull reader over libyaml events: positions, limits, aliases,
  * merge keys, duplicate keys. See yread.h for the contract. */
 #include "yread.h"
-#include "ahead.h"
 #include "alloc.h"
 #include "arena.h"
 #include "strtab.h"
@@ -11,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <yaml.h>
 
 /* One event of an anchored node, kept for replay. */
@@ -69,11 +67,7 @@ struct yreader {
 	bool over_size;
 	bool over_scan;          /* see scan_too_far() */
 	int io_errno;
-	yaml_mark_t event_end;   /* where the last live event ended; with a
-				   parser thread, that thread's to write
-				   (and the input handler's to read) until
-				   the parse ends */
-	ahead *ahead;            /* the parser thread, or NULL */
+	yaml_mark_t event_end;   /* where the last live event ended */
 
 	pc_limits limits;
 	problems *probs;
@@ -265,39 +259,11 @@ static const char *error_text(int code, char *buf, size_t len)
 	return buf;
 }
 
-/* Whether to parse a file on a thread of its own (ahead.h): a regular
- * file of at least limits->parse_thread_min bytes, on a machine with a
- * second processor online. PLANCHECK_PARSE_THREAD_MIN, when set, replaces
- * the size (tests run every input both ways with it). */
-static bool wants_thread(const pc_limits *limits, bool regular,
-			 uint64_t size)
-{
-	const char *env = getenv("PLANCHECK_PARSE_THREAD_MIN");
-	uint64_t min = limits->parse_thread_min;
-
-	if (env && *env) {
-		char *end;
-		unsigned long long n = strtoull(env, &end, 10);
-
-		if (*end == '\0')
-			min = n;
-	}
-	if (min == 0 || !regular || size < min)
-		return false;
-#ifdef _SC_NPROCESSORS_ONLN
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		return false;
-#endif
-	return true;
-}
-
 int yr_open_file(yreader **out, const char *path, const pc_limits *limits,
 		 problems *probs, pc_errors *errors)
 {
 	yreader *r;
 	struct stat st;
-	bool regular = false;
-	uint64_t size = 0;
 	int rc = reader_new(&r, path, limits, probs, errors);
 
 	if (rc < 0)
@@ -313,8 +279,6 @@ int yr_open_file(yreader **out, const char *path, const pc_limits *limits,
 		return PC_EIO;
 	}
 	if (fstat(fileno(r->fp), &st) == 0) {
-		regular = S_ISREG(st.st_mode);
-		size = (uint64_t)st.st_size;
 		if (S_ISDIR(st.st_mode)) {
 			errors_add(errors, path, 0, 0,
 				   "is a directory, not a YAML file");
@@ -333,9 +297,6 @@ int yr_open_file(yreader **out, const char *path, const pc_limits *limits,
 		}
 	}
 	yaml_parser_set_input(&r->parser, read_handler, r);
-	if (wants_thread(&r->limits, regular, size))
-		/* Without a thread, the reader parses by itself. */
-		(void)ahead_start(&r->ahead, &r->parser, &r->event_end);
 	*out = r;
 	return 0;
 }
@@ -370,11 +331,6 @@ void yr_close(yreader *r)
 
 	if (!r)
 		return;
-	if (r->ahead) {
-		/* r->cur is a copy of an event the ring owns. */
-		ahead_stop(r->ahead);
-		memset(&r->cur, 0, sizeof r->cur);
-	}
 	yaml_event_delete(&r->cur);
 	if (r->parser_ready)
 		yaml_parser_delete(&r->parser);
@@ -530,11 +486,6 @@ static YR_COLD int parse_failed(yreader *r, yr_event *ev)
  * fills from it. */
 static YR_HOT int live_fetch(yreader *r, yr_event *ev)
 {
-	if (r->ahead) {
-		if (YR_UNLIKELY(!ahead_next(r->ahead, &r->cur)))
-			return parse_failed(r, ev);
-		return 0;
-	}
 	/* The current event is all zero before the first one, which
 	 * yaml_event_delete takes. */
 	yaml_event_delete(&r->cur);

@@ -3,27 +3,21 @@
  * the fastest anything could read it: libyaml's parser alone.
  *
  *   bench [-n RUNS] [-r RULES] PLAN...
- *   bench --once floor|load|check|threaded [-r RULES] PLAN
+ *   bench --once floor|load|check [-r RULES] PLAN
  *
- * For each plan four phases run RUNS times each, interleaved:
+ * For each plan three phases run RUNS times each, interleaved:
  *   (a) floor: libyaml parses the file and drops every event;
  *   (b) load:  pc_plan_load, then pc_plan_free;
  *   (c) check: load the plan and the rule pack, pc_check, pc_write the
- *       JSON report to /dev/null, free everything;
- *   (d) threaded: (c) with the plan parsed on a thread of its own
- *       (pc_limits.parse_thread_min), as plancheck does for big files.
- * (a) to (c) run on one thread.
+ *       JSON report to /dev/null, free everything.
  * Every run is a forked child, so each has its own peak resident memory
  * (VmHWM) and no run inherits another's heap. Time is the child's CPU time
  * (user and system): on a shared machine the wall clock measures the
  * neighbours too, and the best of the runs is the one they disturbed
- * least. Two threads together take more CPU time than one for the same
- * work, and (d) is there to take less elapsed time, so for (d) the
- * figure that counts is the best wall-clock time, against the floor's.
- * The parent prints a Markdown table: best and median time, the best's
- * ratio to the floor's, the peak RSS and its ratio to the input's size;
- * with several plans, how each figure grew from the first plan to the
- * others.
+ * least. The parent prints a Markdown table: best and median time, the
+ * best's ratio to the floor's, the peak RSS and its ratio to the input's
+ * size; with several plans, how each figure grew from the
+ * first plan to the others.
  *
  * The targets are printed next to the figures: check within 1.3 times the
  * floor, peak memory within the input's size, and time that grows no
@@ -58,20 +52,15 @@
 #define MAX_PLANS 16
 
 /* The measured phases, then one that does nothing (the baseline). */
-enum phase {
-	PHASE_FLOOR, PHASE_LOAD, PHASE_CHECK, PHASE_THREADED, PHASE_EMPTY
-};
-#define NPHASES 4
+enum phase { PHASE_FLOOR, PHASE_LOAD, PHASE_CHECK, PHASE_EMPTY };
+#define NPHASES 3
 
-static const char *const phase_keys[] = {
-	"floor", "load", "check", "threaded"
-};
+static const char *const phase_keys[] = { "floor", "load", "check" };
 
 static const char *const phase_names[] = {
 	"(a) libyaml parse, events dropped (floor)",
 	"(b) load into the model",
-	"(c) full check, JSON to /dev/null",
-	"(d) = (c), parser on a second thread"
+	"(c) full check, JSON to /dev/null"
 };
 
 /* What a child sends back through its pipe. */
@@ -87,7 +76,6 @@ typedef struct sample {
 typedef struct result {
 	double best, median;    /* CPU seconds */
 	double wall;            /* median wall-clock seconds */
-	double wall_best;
 	uint64_t peak_kib;      /* the highest over the runs */
 	uint64_t count, lagging;
 } result;
@@ -207,7 +195,7 @@ out_file:
 	return rc;
 }
 
-static void bench_limits(pc_limits *limits, bool threaded)
+static void bench_limits(pc_limits *limits)
 {
 	/* The ten-times plan is a quarter of a GiB: lift the input caps, the
 	 * benchmark measures speed, not limits. */
@@ -215,7 +203,6 @@ static void bench_limits(pc_limits *limits, bool threaded)
 	limits->max_file_size = UINT64_C(1) << 40;
 	limits->max_units = UINT32_MAX;
 	limits->max_people = UINT32_MAX;
-	limits->parse_thread_min = threaded ? 1 : 0;
 }
 
 static int phase_load(const char *path)
@@ -225,7 +212,7 @@ static int phase_load(const char *path)
 	pc_errors *errors = NULL;
 	int rc;
 
-	bench_limits(&limits, false);
+	bench_limits(&limits);
 	rc = pc_plan_load(path, &limits, &plan, &errors);
 	if (rc < 0)
 		print_errors("pc_plan_load", rc, errors);
@@ -234,8 +221,7 @@ static int phase_load(const char *path)
 	return rc;
 }
 
-static int phase_check(const char *path, const char *rules_path, sample *s,
-		       bool threaded)
+static int phase_check(const char *path, const char *rules_path, sample *s)
 {
 	pc_limits limits;
 	pc_plan *plan = NULL;
@@ -248,7 +234,7 @@ static int phase_check(const char *path, const char *rules_path, sample *s,
 	FILE *devnull = NULL;
 	int rc;
 
-	bench_limits(&limits, threaded);
+	bench_limits(&limits);
 	rc = pc_plan_load(path, &limits, &plan, &errors);
 	if (rc < 0) {
 		print_errors("pc_plan_load", rc, errors);
@@ -325,12 +311,7 @@ static int run(enum phase ph, const char *path, const char *rules_path,
 		switch (ph) {
 		case PHASE_FLOOR: rc = phase_floor(path, &s); break;
 		case PHASE_LOAD: rc = phase_load(path); break;
-		case PHASE_CHECK:
-			rc = phase_check(path, rules_path, &s, false);
-			break;
-		case PHASE_THREADED:
-			rc = phase_check(path, rules_path, &s, true);
-			break;
+		case PHASE_CHECK: rc = phase_check(path, rules_path, &s); break;
 		default: break;
 		}
 		s.seconds = now() - start;
@@ -419,7 +400,7 @@ static void print_machine(void)
 static int usage(void)
 {
 	fputs("usage: bench [-n RUNS] [-r RULES] PLAN...\n"
-	      "       bench --once floor|load|check|threaded [-r RULES] PLAN\n"
+	      "       bench --once floor|load|check [-r RULES] PLAN\n"
 	      "  -n RUNS   runs of each phase (default 5); the best counts\n"
 	      "  -r RULES  the rule pack for the check phase\n"
 	      "  --once P  run phase P once in this process (for profilers)\n",
@@ -466,10 +447,7 @@ int main(int argc, char **argv)
 		switch (once) {
 		case PHASE_FLOOR: return phase_floor(plans[0], &s) < 0;
 		case PHASE_LOAD: return phase_load(plans[0]) < 0;
-		case PHASE_CHECK:
-			return phase_check(plans[0], rules_path, &s, false) < 0;
-		default:
-			return phase_check(plans[0], rules_path, &s, true) < 0;
+		default: return phase_check(plans[0], rules_path, &s) < 0;
 		}
 	}
 
@@ -520,21 +498,18 @@ int main(int argc, char **argv)
 			r->median = median(times[ph], (size_t)runs);
 			r->best = times[ph][0];
 			r->wall = median(walls[ph], (size_t)runs);
-			r->wall_best = walls[ph][0];
 		}
 	}
 	if (failed)
 		return 1;
 
 	print_machine();
-	printf("Times are CPU seconds (user + system) and wall-clock seconds: "
-	       "the best of %ld runs,\nwhich the ratios use (the least disturbed "
-	       "by other work on the machine), and\nthe CPU median. × floor: "
-	       "CPU best ÷ the floor's; for (d), which spends CPU\ntime on two "
-	       "threads to save elapsed time, wall best ÷ the floor's.\n\n",
+	printf("Times are CPU seconds (user + system): the best of %ld runs, "
+	       "which the ratios use\n(the least disturbed by other work on the "
+	       "machine), and the median; wall-clock\nmedians for reference.\n\n",
 	       runs);
-	printf("| plan | input | phase | CPU best | CPU median | wall best | "
-	       "× floor | peak RSS | RSS ÷ input |\n");
+	printf("| plan | input | phase | CPU best | CPU median | wall | × floor | "
+	       "peak RSS | RSS ÷ input |\n");
 	printf("|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
 	for (p = 0; p < nplans; p++) {
 		const char *name = base_name(plans[p]);
@@ -544,15 +519,12 @@ int main(int argc, char **argv)
 		for (ph = 0; ph < NPHASES; ph++) {
 			const result *r = &results[p][ph];
 
-			const result *fl = &results[p][PHASE_FLOOR];
-
 			printf("| %s | %s | %s | %.3f s | %.3f s | %.3f s | %.2f | "
 			       "%.1f MiB | %.2f |\n",
 			       ph == 0 ? name : "", ph == 0 ? size : "",
 			       phase_names[ph],
-			       r->best, r->median, r->wall_best,
-			       ph == PHASE_THREADED ?
-			       r->wall_best / fl->wall_best : r->best / fl->best,
+			       r->best, r->median, r->wall,
+			       r->best / results[p][PHASE_FLOOR].best,
 			       (double)r->peak_kib / 1024.0,
 			       (double)r->peak_kib * 1024.0 / (double)sizes[p]);
 		}
@@ -562,20 +534,15 @@ int main(int argc, char **argv)
 		const result *floor = &results[p][PHASE_FLOOR];
 		const char *name = base_name(plans[p]);
 		const result *check = &results[p][PHASE_CHECK];
-		const result *threaded = &results[p][PHASE_THREADED];
 
 		printf("- %s: %.1f MiB, %" PRIu64 " YAML events, floor %.0f MiB/s, "
 		       "check %.0f MiB/s; %" PRIu64 " findings, %" PRIu64
 		       " lagging rows\n", name, mib(sizes[p]), floor->count,
 		       mib(sizes[p]) / floor->best, mib(sizes[p]) / check->best,
 		       check->count, check->lagging);
-		printf("  - check ≤ 1.3 × floor: one thread, CPU time %.2f — %s; "
-		       "parser thread, elapsed time %.2f — %s\n",
+		printf("  - check ≤ 1.3 × floor: %.2f — %s\n",
 		       check->best / floor->best,
-		       check->best <= 1.3 * floor->best ? "met" : "NOT MET",
-		       threaded->wall_best / floor->wall_best,
-		       threaded->wall_best <= 1.3 * floor->wall_best ?
-		       "met" : "NOT MET");
+		       check->best <= 1.3 * floor->best ? "met" : "NOT MET");
 		printf("  - peak RSS ≤ input size: %.1f MiB of %.1f MiB — %s\n",
 		       (double)check->peak_kib / 1024.0, mib(sizes[p]),
 		       check->peak_kib * 1024 <= sizes[p] ? "met" : "NOT MET");
