@@ -112,6 +112,10 @@ pc_date pc_plan_as_of(const pc_plan *plan);      /* PC_NODATE when absent */
  * plan file's directory. */
 size_t pc_plan_rule_file_count(const pc_plan *plan);
 const char *pc_plan_rule_file(const pc_plan *plan, size_t i);
+/* Where the plan names rule file i (1-based line and column, in
+ * pc_plan_file): 0, or -1 when there is no such file. */
+int pc_plan_rule_file_at(const pc_plan *plan, size_t i, unsigned *line,
+			 unsigned *column);
 
 /* ---- Rule sets -------------------------------------------------------- */
 

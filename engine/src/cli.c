@@ -406,6 +406,20 @@ void cli_print_errors(const pc_errors *errors, const char *path, int code)
 	}
 }
 
+void cli_print_note(const char *file, unsigned line, unsigned column,
+		    const char *message)
+{
+	put_clean(stderr, file);
+	if (line) {
+		fprintf(stderr, ":%u", line);
+		if (column)
+			fprintf(stderr, ":%u", column);
+	}
+	fputs(": note: ", stderr);
+	put_clean(stderr, message);
+	fputc('\n', stderr);
+}
+
 int cli_parse_size(const char *text, uint64_t *out)
 {
 	uint64_t v = 0;

@@ -87,6 +87,10 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * file name); when the list is empty, one such line saying what code
  * means. */
 void cli_print_errors(const pc_errors *errors, const char *path, int code);
+/* "file:line:column: note: message" on standard error, after an error it
+ * explains. */
+void cli_print_note(const char *file, unsigned line, unsigned column,
+		    const char *message);
 
 /* Parse a decimal byte count (1 or more); 0 or -1. */
 int cli_parse_size(const char *text, uint64_t *out);

@@ -98,6 +98,9 @@ typedef struct plan_note {
 	const char *path;       /* the file; stands in for a missing name */
 	pc_errors *errors;      /* owned; NULL: one line saying what code is */
 	int code;               /* the pc_code that failed */
+	/* NOTE_RULE_FILE named in a plan's `rules:`: where (else NULL) */
+	const char *named_in;
+	unsigned named_line, named_col;
 } plan_note;
 
 typedef struct plan_run {
@@ -556,12 +559,16 @@ static void add_note(plan_run *run, enum note_kind kind, const char *path,
 	n->path = path;
 	n->errors = errors;
 	n->code = code;
+	n->named_in = NULL;
+	n->named_line = n->named_col = 0;
 }
 
 /* Load rule file path into run's set unless this plan has it already.
- * Returns 0, or -1 (noted). */
-static int load_rules(plan_run *run, const char *path, cli_file_set *seen,
-		      const pc_limits *limits)
+ * from_plan: it is the plan's rule file number i (its note says where the
+ * plan names it), else (SIZE_MAX) it came with -r. Returns 0, or -1
+ * (noted). */
+static int load_rules(plan_run *run, const char *path, size_t from_plan,
+		      cli_file_set *seen, const pc_limits *limits)
 {
 	pc_errors *errors = NULL;
 	int rc;
@@ -576,6 +583,15 @@ static int load_rules(plan_run *run, const char *path, cli_file_set *seen,
 	rc = pc_ruleset_load(run->rules, path, limits, &errors);
 	if (rc < 0) {
 		add_note(run, NOTE_RULE_FILE, path, errors, rc);
+		if (from_plan != SIZE_MAX && run->nnotes &&
+		    run->notes[run->nnotes - 1].path == path) {
+			plan_note *n = &run->notes[run->nnotes - 1];
+
+			if (pc_plan_rule_file_at(run->plan, from_plan,
+						 &n->named_line,
+						 &n->named_col) == 0)
+				n->named_in = pc_plan_file(run->plan);
+		}
 		return -1;
 	}
 	pc_errors_free(errors);
@@ -608,11 +624,12 @@ static void check_plan(plan_run *run, const check_args *a)
 		goto out;
 	}
 	for (i = 0; i < pc_plan_rule_file_count(run->plan); i++)
-		if (load_rules(run, pc_plan_rule_file(run->plan, i), &seen,
+		if (load_rules(run, pc_plan_rule_file(run->plan, i), i, &seen,
 			       &a->limits) < 0)
 			run->failed = true;
 	for (i = 0; i < a->nrule_files; i++)
-		if (load_rules(run, a->rule_files[i], &seen, &a->limits) < 0)
+		if (load_rules(run, a->rule_files[i], SIZE_MAX, &seen,
+			       &a->limits) < 0)
 			run->failed = true;
 	if (run->failed)
 		goto out;
@@ -658,6 +675,11 @@ static void print_notes(const plan_run *run, cli_file_set *failed_rules,
 			if (cli_file_set_has(failed_rules, n->path))
 				break;
 			cli_print_errors(n->errors, n->path, n->code);
+			if (n->named_in)
+				cli_print_note(n->named_in, n->named_line,
+					       n->named_col,
+					       "the plan names this rule file "
+					       "here");
 			*hints |= hint_for(n->code, false);
 			if (cli_file_set_add(failed_rules, n->path) < 0)
 				*hints |= HINT_MEMORY;

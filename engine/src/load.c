@@ -1926,3 +1926,13 @@ const char *pc_plan_rule_file(const pc_plan *plan, size_t i)
 {
 	return plan && i < plan->nrules ? plan->rules[i].path : NULL;
 }
+
+int pc_plan_rule_file_at(const pc_plan *plan, size_t i, unsigned *line,
+			 unsigned *column)
+{
+	if (!plan || i >= plan->nrules)
+		return -1;
+	*line = plan->rules[i].where.line;
+	*column = plan->rules[i].where.col;
+	return 0;
+}

@@ -253,6 +253,15 @@ static void check_valid_model(const pc_plan *plan)
 	assert_int_equal(pc_plan_rule_file_count(plan), 2);
 	assert_string_equal(pc_plan_rule_file(plan, 1), "/abs/b.yaml");
 	assert_null(pc_plan_rule_file(plan, 2));
+	/* Where each is named, for messages about a rule file that fails. */
+	{
+		unsigned line = 0, col = 0;
+
+		assert_int_equal(pc_plan_rule_file_at(plan, 1, &line, &col), 0);
+		assert_int_equal(line, 11);
+		assert_int_equal(col, 26);
+		assert_int_equal(pc_plan_rule_file_at(plan, 2, &line, &col), -1);
+	}
 }
 
 static void valid_plan_from_file(void **state)
