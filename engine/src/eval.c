@@ -93,16 +93,6 @@ void eval_unknown_ref(eval_ctx *ctx, const rule *r, rloc where,
 		ctx->status = PC_ENOMEM;
 }
 
-const value *eval_attr(const attrs *a, const char *key)
-{
-	uint32_t i;
-
-	for (i = 0; i < a->count; i++)
-		if (a->items[i]->key == key || strcmp(a->items[i]->key, key) == 0)
-			return &a->items[i]->val;
-	return NULL;
-}
-
 void eval_check_under(eval_ctx *ctx, const rule *r, const selector *s)
 {
 	rloc where;

@@ -64,9 +64,8 @@ void eval_pattern(eval_ctx *ctx, const rule *r);
 /* Apply waivers to the findings (waive.c), after all rules ran. */
 void eval_waivers(eval_ctx *ctx);
 
-/* Helpers for the kind files (eval.c). */
-/* The attribute named key (compared as text), or NULL. */
-const value *eval_attr(const attrs *a, const char *key);
+/* Helpers for the kind files (eval.c). An attribute is found with
+ * attrs_get (model.h). */
 /* A rules/unknown-ref info when s names an `under` unit the plan lacks. */
 void eval_check_under(eval_ctx *ctx, const rule *r, const selector *s);
 /* selector_match, with a regular expression limit reported on r as a

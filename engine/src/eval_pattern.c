@@ -42,7 +42,7 @@ static const char *field_text(const pattern_rule *pt, field_kind fk,
 	case FIELD_ATTR:
 		if (!s->attrs)
 			return NULL;
-		v = eval_attr(s->attrs, pt->attr_key);
+		v = attrs_get(s->attrs, pt->attr_key);
 		return v ? v->text : NULL;
 	case FIELD_ID:
 		return s->id;

@@ -316,7 +316,7 @@ static void judge_unit(quota_eval *qe, const unit *u, uint32_t x)
 		quota_finding(qe, u, v, true, q->min, eval_msg_end(ctx));
 	}
 	if (q->has_max_by) {
-		const value *av = eval_attr(&u->attrs, q->max_by_attr);
+		const value *av = attrs_get(&u->attrs, q->max_by_attr);
 		const max_by_entry *hit = NULL;
 
 		for (i = 0; av && i < q->nmax_by && !hit; i++)

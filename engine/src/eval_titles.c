@@ -369,7 +369,7 @@ static const char *explain_holder(arena *a, const person_selector *s,
 	} else {
 		for (i = 0; i < s->nattrs && !m; i++) {
 			const attr_matcher *am = &s->attrs[i];
-			const value *v = eval_attr(&p->attrs, am->key);
+			const value *v = attrs_get(&p->attrs, am->key);
 
 			if (v && attr_holds(&am->m, v))
 				continue;
