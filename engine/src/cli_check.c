@@ -541,10 +541,10 @@ static void print_hints(unsigned hints)
 }
 
 /* Keep a problem of run's for the main thread to print, taking over
- * errors. When the note cannot be kept (out of memory), the run says so
- * instead, after the notes it kept. */
-static void add_note(plan_run *run, enum note_kind kind, const char *path,
-		     pc_errors *errors, int code)
+ * errors: the note, or NULL when it cannot be kept (out of memory; the
+ * run says so instead, after the notes it kept). */
+static plan_note *add_note(plan_run *run, enum note_kind kind,
+			   const char *path, pc_errors *errors, int code)
 {
 	plan_note *n;
 
@@ -552,7 +552,7 @@ static void add_note(plan_run *run, enum note_kind kind, const char *path,
 		    sizeof *run->notes) < 0) {
 		pc_errors_free(errors);
 		run->notes_lost = true;
-		return;
+		return NULL;
 	}
 	n = &run->notes[run->nnotes++];
 	n->kind = kind;
@@ -561,6 +561,7 @@ static void add_note(plan_run *run, enum note_kind kind, const char *path,
 	n->code = code;
 	n->named_in = NULL;
 	n->named_line = n->named_col = 0;
+	return n;
 }
 
 /* Load rule file path into run's set unless this plan has it already.
@@ -582,16 +583,12 @@ static int load_rules(plan_run *run, const char *path, size_t from_plan,
 	}
 	rc = pc_ruleset_load(run->rules, path, limits, &errors);
 	if (rc < 0) {
-		add_note(run, NOTE_RULE_FILE, path, errors, rc);
-		if (from_plan != SIZE_MAX && run->nnotes &&
-		    run->notes[run->nnotes - 1].path == path) {
-			plan_note *n = &run->notes[run->nnotes - 1];
+		plan_note *n = add_note(run, NOTE_RULE_FILE, path, errors, rc);
 
-			if (pc_plan_rule_file_at(run->plan, from_plan,
-						 &n->named_line,
-						 &n->named_col) == 0)
-				n->named_in = pc_plan_file(run->plan);
-		}
+		if (n && from_plan != SIZE_MAX &&
+		    pc_plan_rule_file_at(run->plan, from_plan, &n->named_line,
+					 &n->named_col) == 0)
+			n->named_in = pc_plan_file(run->plan);
 		return -1;
 	}
 	pc_errors_free(errors);
