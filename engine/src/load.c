@@ -1221,6 +1221,11 @@ static int resolve_holders(loader *ld)
 	size_t *seen = NULL, i;
 	int rc = 0;
 
+	/* Usually every holder was resolved while reading (holders_now):
+	 * then there is nothing to do, and no need for a table as long as
+	 * the list of people. */
+	if (ld->pending.n == 0)
+		return 0;
 	seen = pc_calloc(plan->npeople ? plan->npeople : 1, sizeof *seen);
 	if (!seen)
 		return PC_ENOMEM;
