@@ -198,6 +198,8 @@ struct pc_plan {
 	waiver *waivers;
 	uint32_t nwaivers;
 
+	/* person_ids is empty once loading is over (load.c gives it back:
+	 * nothing after resolving looks a person up by id). */
 	idmap unit_ids, title_ids, person_ids, task_ids;
 
 	load_finding *findings;
