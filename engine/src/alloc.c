@@ -110,6 +110,25 @@ void pc_big_free(void *ptr, size_t size)
 	if (ptr)
 		munmap(ptr, (size + align - 1) & ~(align - 1));
 }
+
+void *pc_page_alloc(size_t size)
+{
+	void *p;
+
+	if (fault_now())
+		return NULL;
+	if (size == 0 || size > SIZE_MAX / 2)
+		return NULL;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void pc_page_free(void *ptr, size_t size)
+{
+	if (ptr)
+		munmap(ptr, size);
+}
 #else
 void *pc_big_alloc(size_t size)
 {
@@ -117,6 +136,17 @@ void *pc_big_alloc(size_t size)
 }
 
 void pc_big_free(void *ptr, size_t size)
+{
+	(void)size;
+	pc_free(ptr);
+}
+
+void *pc_page_alloc(size_t size)
+{
+	return pc_calloc(1, size);
+}
+
+void pc_page_free(void *ptr, size_t size)
 {
 	(void)size;
 	pc_free(ptr);

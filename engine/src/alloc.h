@@ -22,4 +22,13 @@ int pc_grow(void *ptr, size_t *cap, size_t need, size_t elem);
 #define PC_BIG_BLOCK ((size_t)2 * 1024 * 1024)
 void *pc_big_alloc(size_t size);
 void pc_big_free(void *ptr, size_t size);
+
+/* A zero-filled block of whole pages straight from the system, with no
+ * huge pages: for tables of a few hundred KiB that are replaced as they
+ * grow. malloc keeps what is freed for later mallocs, and a table that
+ * outgrew itself would stay resident; these go back to the system at
+ * once. Free with pc_page_free and the same size. */
+#define PC_PAGE_BLOCK ((size_t)64 * 1024)
+void *pc_page_alloc(size_t size);
+void pc_page_free(void *ptr, size_t size);
 #endif

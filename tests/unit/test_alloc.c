@@ -1,5 +1,6 @@
-/* test_alloc.c - big blocks (pc_big_alloc) and the arena's switch to
- * them. */
+/* test_alloc.c - big blocks (pc_big_alloc), page blocks (pc_page_alloc),
+ * the arena's switch to big blocks, and hash tables growing through all
+ * three kinds of table. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,9 @@
 #include "plancheck.h"
 #include "alloc.h"
 #include "arena.h"
+#include "strtab.h"
+
+#include <stdio.h>
 
 /* Zero-filled, aligned to PC_BIG_BLOCK, writable to the rounded size. */
 static void big_block(void **state)
@@ -45,6 +49,82 @@ static void big_block_fault(void **state)
 		skip();
 	assert_null(pc_big_alloc(PC_BIG_BLOCK));
 	assert_int_equal(pc_fault_pending(), 0);
+}
+
+/* Zero-filled and writable to its size, whatever the size. */
+static void page_block(void **state)
+{
+	size_t sizes[] = { 1, 4095, PC_PAGE_BLOCK, PC_PAGE_BLOCK + 1,
+			   PC_BIG_BLOCK - 1 };
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		unsigned char *p = pc_page_alloc(sizes[i]);
+
+		assert_non_null(p);
+		for (j = 0; j < sizes[i]; j += 1024)
+			assert_int_equal(p[j], 0);
+		assert_int_equal(p[sizes[i] - 1], 0);
+		memset(p, 0x5a, sizes[i]);
+		pc_page_free(p, sizes[i]);
+	}
+	assert_null(pc_page_alloc(0));
+	pc_page_free(NULL, 0);
+	if (pc_fault_inject(1) < 0)
+		skip();
+	assert_null(pc_page_alloc(PC_PAGE_BLOCK));
+	assert_int_equal(pc_fault_pending(), 0);
+}
+
+/* A map and a string table grown from empty past 2 MiB of table (malloc,
+ * then page blocks, then big blocks): every key is found, with its own
+ * value, after every rehash; absent keys are not; the string table gives
+ * the same pointer for the same text. */
+static void tables_grow_through_every_kind(void **state)
+{
+	enum { N = 150000 };
+	arena a;
+	strtab t;
+	idmap m;
+	const char **keys;
+	char buf[32];
+	size_t i;
+
+	(void)state;
+	arena_init(&a);
+	strtab_init(&t, &a);
+	idmap_init(&m);
+	keys = arena_alloc(&a, N * sizeof *keys);
+	assert_non_null(keys);
+	for (i = 0; i < N; i++) {
+		int len = snprintf(buf, sizeof buf, "P%07zu", i * 7919);
+
+		keys[i] = strtab_intern(&t, buf, (size_t)len);
+		assert_non_null(keys[i]);
+		assert_ptr_equal(strtab_intern(&t, buf, (size_t)len), keys[i]);
+		assert_int_equal(idmap_put(&m, keys[i], (void *)(keys + i),
+					   NULL), 0);
+	}
+	/* Past the big-block size: the person map of a national plan. */
+	assert_true(m.cap * sizeof *m.ents >= PC_BIG_BLOCK);
+	assert_int_equal(m.count, N);
+	assert_int_equal(t.count, N);
+	for (i = 0; i < N; i++) {
+		void *old = NULL;
+
+		assert_ptr_equal(idmap_get(&m, keys[i], str_len(keys[i])),
+				 keys + i);
+		assert_int_equal(idmap_put(&m, keys[i], NULL, &old), 1);
+		assert_ptr_equal(old, keys + i);
+	}
+	assert_null(idmap_get(&m, "P0000001", 8));
+	assert_null(idmap_get(&m, "Q0000000", 8));
+	idmap_free(&m);
+	assert_int_equal(m.cap, 0);
+	assert_null(idmap_get(&m, "P0000000", 8));
+	strtab_free(&t);
+	arena_free(&a);
 }
 
 /* An arena past 1 MiB takes 2 MiB chunks: every allocation stays whole
@@ -105,6 +185,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(big_block),
 		cmocka_unit_test(big_block_fault),
+		cmocka_unit_test(page_block),
+		cmocka_unit_test(tables_grow_through_every_kind),
 		cmocka_unit_test(arena_grows_into_big_chunks),
 		cmocka_unit_test(arena_big_chunk_fault),
 	};
