@@ -35,7 +35,7 @@ static int64_t floor_div(int64_t a, int64_t b)
 
 static bool staff_value(const unit *u, staff_field field, int64_t *out)
 {
-	if (!u->has_staff)
+	if (!u->staff.given)
 		return false;
 	switch (field) {
 	case STAFF_BASELINE:

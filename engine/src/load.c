@@ -748,7 +748,7 @@ static int read_staff(loader *ld, unit *u)
 
 	if (rc <= 0)
 		return rc;
-	u->has_staff = true;
+	u->staff.given = true;
 	yr_map_begin(ld->r, &m, &ev);
 	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
 		switch (key_index(&key, staff_keys)) {

@@ -115,7 +115,7 @@ static int count_unit(stats_build *b, const unit *u)
 		if (after)
 			acc->lead_after[l] += pos->slots;
 	}
-	if (u->has_staff) {
+	if (u->staff.given) {
 		stats_staff *s = staff_of(b, u);
 
 		if (!s)

@@ -181,7 +181,7 @@ static void check_valid_model(const pc_plan *plan)
 	assert_string_equal(tb->tags[0], "urban");
 	assert_string_equal(unit_by_id(plan, "T-D")->name, "T-D");
 	assert_null(t->kind);
-	assert_true(t->has_staff && t->staff.has_quota);
+	assert_true(t->staff.given && t->staff.has_quota);
 	assert_int_equal(t->staff.quota, 108);
 
 	/* Positions and the people holding them, in document order. */
