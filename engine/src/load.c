@@ -557,6 +557,21 @@ static int each(loader *ld, const char *expected, item_fn fn, void *arg)
 /* The id of a new entity: registered in its namespace at once, so the
  * first definition in document order keeps the id (nested units too).
  * *dup is set when it was already taken. */
+/* The entity first with this id is first; its ploc is where_offset
+ * bytes in. */
+static void duplicate_id(loader *ld, const void *first, size_t where_offset,
+			 const yr_event *ev, const char *what, const char *id,
+			 bool *dup)
+{
+	const ploc *at = (const ploc *)(const void *)
+			 ((const char *)first + where_offset);
+
+	report(ld, PROB_DUPLICATE_ID, ev->line, ev->col,
+	       "duplicate %s id '%s': first defined at line %u; this one is "
+	       "left out", what, id, (unsigned)at->line);
+	*dup = true;
+}
+
 static int register_id(loader *ld, idmap *ids, const char *id, void *entity,
 		       size_t where_offset, const yr_event *ev,
 		       const char *what, bool *dup)
@@ -566,14 +581,26 @@ static int register_id(loader *ld, idmap *ids, const char *id, void *entity,
 
 	if (rc < 0)
 		return PC_ENOMEM;
-	if (rc == 1) {
-		const ploc *at = (const ploc *)(const void *)
-				 ((const char *)first + where_offset);
-		report(ld, PROB_DUPLICATE_ID, ev->line, ev->col,
-		       "duplicate %s id '%s': first defined at line %u; this "
-		       "one is left out", what, id, (unsigned)at->line);
-		*dup = true;
-	}
+	if (rc == 1)
+		duplicate_id(ld, first, where_offset, ev, what, id, dup);
+	return 0;
+}
+
+/* People go in an idindex: the place is the one parse_person gives p
+ * when it keeps it (the next on ld->people). */
+static int register_person(loader *ld, person *p, const yr_event *ev,
+			   bool *dup)
+{
+	void *const *people = ld->people.items;
+	uint32_t first = 0;
+	int rc = idindex_put(&ld->plan->person_ids, people, p->id,
+			     (uint32_t)ld->people.n, &first);
+
+	if (rc < 0)
+		return PC_ENOMEM;
+	if (rc == 1)
+		duplicate_id(ld, people[first], offsetof(person, where), ev,
+			     "person", p->id, dup);
 	return 0;
 }
 
@@ -800,7 +827,8 @@ static int read_holders(loader *ld, uint32_t *n)
 		}
 		if (!(h = vec_push(&ld->holder_refs, sizeof *h)))
 			return PC_ENOMEM;
-		h->who = idmap_get(&ld->plan->person_ids, ev.text, ev.len);
+		h->who = idindex_get(&ld->plan->person_ids, ld->people.items,
+				     ev.text, ev.len);
 		if (!h->who && !(h->id = intern(ld, ev.text, ev.len)))
 			return PC_ENOMEM;
 		h->line = ev.line;
@@ -1244,7 +1272,9 @@ static int resolve_holders(loader *ld)
 		for (j = 0; j < pp->n; j++) {
 			const holder_ref *h = &refs[pp->first + j];
 			person *who = h->who ? h->who
-				      : idmap_get_str(&plan->person_ids, h->id);
+				      : idindex_get(&plan->person_ids,
+						    (void *const *)plan->people,
+						    h->id, str_len(h->id));
 			size_t before = plan->nfindings;
 
 			if (!who)
@@ -1370,9 +1400,7 @@ static int parse_person(loader *ld, const yr_event *first, void *arg)
 		case 0:
 			rc = read_id(ld, &p->id, &ev);
 			if (rc == 1)
-				rc = register_id(ld, &plan->person_ids, p->id,
-						 p, offsetof(person, where),
-						 &ev, "person", &dup);
+				rc = register_person(ld, p, &ev, &dup);
 			break;
 		case 1:
 			rc = read_text(ld, &p->name, &ev, "a name");
@@ -1781,7 +1809,7 @@ static int finish(loader *ld)
 	/* Nothing looks a person up by id once holders and waivers are
 	 * resolved, and on a national plan this is the largest table (4 MiB
 	 * for 114,000 people): give it back before the rules run. */
-	idmap_free(&plan->person_ids);
+	idindex_free(&plan->person_ids);
 	if (ld->oom)
 		return PC_ENOMEM;
 	set_targets(ld, 0, PC_TARGET_PLAN, "");
@@ -1798,7 +1826,7 @@ static pc_plan *plan_new(const char *name)
 	strtab_init(&plan->strings, &plan->arena);
 	idmap_init(&plan->unit_ids);
 	idmap_init(&plan->title_ids);
-	idmap_init(&plan->person_ids);
+	idindex_init(&plan->person_ids);
 	idmap_init(&plan->task_ids);
 	plan->start = plan->end = plan->as_of = PC_NODATE;
 	plan->id = plan->name = plan->authority = "";
@@ -1898,7 +1926,7 @@ void pc_plan_free(pc_plan *plan)
 		return;
 	idmap_free(&plan->unit_ids);
 	idmap_free(&plan->title_ids);
-	idmap_free(&plan->person_ids);
+	idindex_free(&plan->person_ids);
 	idmap_free(&plan->task_ids);
 	pc_free(plan->findings);
 	strtab_free(&plan->strings);

@@ -199,9 +199,10 @@ struct pc_plan {
 	waiver *waivers;
 	uint32_t nwaivers;
 
-	/* person_ids is empty once loading is over (load.c gives it back:
-	 * nothing after resolving looks a person up by id). */
-	idmap unit_ids, title_ids, person_ids, task_ids;
+	idmap unit_ids, title_ids, task_ids;
+	/* Places in people; empty once loading is over (load.c gives it
+	 * back: nothing after resolving looks a person up by id). */
+	idindex person_ids;
 
 	load_finding *findings;
 	size_t nfindings, findings_cap;

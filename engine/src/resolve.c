@@ -459,7 +459,8 @@ static void link_waivers(resolver *rs)
 		size_t len = str_len(w->target);
 
 		if (idmap_get(&plan->unit_ids, w->target, len) ||
-		    idmap_get(&plan->person_ids, w->target, len) ||
+		    idindex_get(&plan->person_ids, (void *const *)plan->people,
+				w->target, len) ||
 		    idmap_get(&plan->task_ids, w->target, len) ||
 		    idmap_get(&plan->title_ids, w->target, len))
 			continue;

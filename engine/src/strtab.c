@@ -247,3 +247,98 @@ void *idmap_get(const idmap *m, const char *text, size_t len)
 	}
 	return NULL;
 }
+
+void idindex_init(idindex *m)
+{
+	memset(m, 0, sizeof *m);
+}
+
+void idindex_free(idindex *m)
+{
+	table_free(m->slots, m->cap, sizeof *m->slots);
+	idindex_init(m);
+}
+
+#define SLOT_HASH(s) ((uint32_t)((s) >> 32))
+#define SLOT_PLACE(s) ((uint32_t)(s) - 1)
+
+/* Grow at three quarters full: a probe compares hashes within the
+ * table and reads an entity only on a match, so longer runs cost
+ * little. The hashes are in the slots, so a rehash reads no entity. */
+static int idindex_rehash(idindex *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 64, i, j;
+	uint64_t *ns = table_alloc(ncap, sizeof *ns);
+
+	if (!ns)
+		return -1;
+	for (i = 0; i < m->cap; i++) {
+		uint64_t s = m->slots[i];
+		if (!s)
+			continue;
+		for (j = SLOT_HASH(s) & (ncap - 1); ns[j]; j = (j + 1) & (ncap - 1))
+			;
+		ns[j] = s;
+	}
+	table_free(m->slots, m->cap, sizeof *m->slots);
+	m->slots = ns;
+	m->cap = ncap;
+	return 0;
+}
+
+static const char *entity_id(void *const *items, uint32_t place)
+{
+	const char *const *first_member = items[place];
+
+	return *first_member;
+}
+
+int idindex_put(idindex *m, void *const *items, const char *id,
+		uint32_t place, uint32_t *existing)
+{
+	uint32_t h = str_hash(id), len = str_len(id);
+	size_t i;
+
+	if (place >= UINT32_MAX - 1)
+		return -1;
+	if ((m->count + 1) * 4 > m->cap * 3 && idindex_rehash(m) < 0)
+		return -1;
+	for (i = h & (m->cap - 1); m->slots[i]; i = (i + 1) & (m->cap - 1)) {
+		uint64_t s = m->slots[i];
+		const char *q;
+
+		if (SLOT_HASH(s) != h)
+			continue;
+		q = entity_id(items, SLOT_PLACE(s));
+		if (q == id || (str_len(q) == len && memcmp(q, id, len) == 0)) {
+			if (existing)
+				*existing = SLOT_PLACE(s);
+			return 1;
+		}
+	}
+	m->slots[i] = (uint64_t)h << 32 | (uint64_t)(place + 1);
+	m->count++;
+	return 0;
+}
+
+void *idindex_get(const idindex *m, void *const *items, const char *text,
+		  size_t len)
+{
+	uint32_t h;
+	size_t i;
+
+	if (!m->cap || len > UINT32_MAX)
+		return NULL;
+	h = str_hash_bytes(text, len);
+	for (i = h & (m->cap - 1); m->slots[i]; i = (i + 1) & (m->cap - 1)) {
+		uint64_t s = m->slots[i];
+		const char *q;
+
+		if (SLOT_HASH(s) != h)
+			continue;
+		q = entity_id(items, SLOT_PLACE(s));
+		if (str_len(q) == len && memcmp(q, text, len) == 0)
+			return items[SLOT_PLACE(s)];
+	}
+	return NULL;
+}

@@ -63,4 +63,28 @@ static inline void *idmap_get_str(const idmap *m, const char *interned)
 {
 	return idmap_get(m, interned, str_len(interned));
 }
+
+/* A map from ids to places in an array of entities, for the big maps of
+ * a plan (people, units). The array (items) holds pointers to structs
+ * whose first member is the entity's id, a string with a str_head; the
+ * map keeps only each id's hash and place: 8 bytes a slot, against an
+ * idmap's 16, and a probe reads an entity only when the hash matches.
+ * The caller passes the array to every call, so it may move (grow) as
+ * long as places stay. */
+typedef struct idindex {
+	uint64_t *slots;        /* 0: empty; else hash << 32 | (place + 1) */
+	size_t count, cap;
+} idindex;
+
+void idindex_init(idindex *m);
+void idindex_free(idindex *m);
+/* Insert id (a string with a str_head) at place, where the entity will
+ * be: items[place] need not exist yet. 0 (inserted), 1 (id present:
+ * *existing set to its place, map unchanged), -1 (out of memory, or
+ * place is UINT32_MAX - 1 or more). */
+int idindex_put(idindex *m, void *const *items, const char *id,
+		uint32_t place, uint32_t *existing);
+/* The entity items[place] whose id is text[0..len), or NULL. */
+void *idindex_get(const idindex *m, void *const *items, const char *text,
+		  size_t len);
 #endif

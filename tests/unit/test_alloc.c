@@ -1,6 +1,6 @@
 /* test_alloc.c - big blocks (pc_big_alloc), page blocks (pc_page_alloc),
- * the arena's switch to big blocks, and hash tables growing through all
- * three kinds of table. */
+ * the arena's switch to big blocks, and hash tables (idmap, strtab,
+ * idindex) growing through all three kinds of table. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -127,6 +127,69 @@ static void tables_grow_through_every_kind(void **state)
 	arena_free(&a);
 }
 
+/* An entity as idindex wants it: the id first. */
+typedef struct thing {
+	const char *id;
+	size_t n;
+} thing;
+
+/* An id index grown from empty past the big-block size, its entities'
+ * array growing (moving) meanwhile: every id finds its own entity, a
+ * repeated id gives the first one's place, other text finds nothing. */
+static void idindex_grows_with_its_array(void **state)
+{
+	enum { N = 300000 };
+	arena a;
+	idindex m;
+	thing **items = NULL;
+	size_t cap = 0, i;
+	char buf[32];
+
+	(void)state;
+	arena_init(&a);
+	idindex_init(&m);
+	assert_null(idindex_get(&m, NULL, "x", 1));
+	for (i = 0; i < N; i++) {
+		int len = snprintf(buf, sizeof buf, "U%zu", i * 31);
+		thing *t = arena_alloc(&a, sizeof *t);
+		uint32_t first = 7;
+
+		assert_non_null(t);
+		t->id = str_copy(&a, buf, (size_t)len);
+		t->n = i;
+		assert_int_equal(idindex_put(&m, (void *const *)items, t->id,
+					     (uint32_t)i, &first), 0);
+		assert_int_equal(first, 7);
+		assert_int_equal(pc_grow(&items, &cap, i + 1, sizeof *items), 0);
+		items[i] = t;
+	}
+	assert_true(m.cap * sizeof *m.slots >= PC_BIG_BLOCK);
+	assert_int_equal(m.count, N);
+	for (i = 0; i < N; i += 7) {
+		int len = snprintf(buf, sizeof buf, "U%zu", i * 31);
+		const char *again = str_copy(&a, buf, (size_t)len);
+		thing *t = idindex_get(&m, (void *const *)items, buf,
+				       (size_t)len);
+		uint32_t first = 0;
+
+		assert_non_null(t);
+		assert_int_equal(t->n, i);
+		assert_int_equal(idindex_put(&m, (void *const *)items, again,
+					     (uint32_t)N, &first), 1);
+		assert_int_equal(first, i);
+	}
+	assert_int_equal(m.count, N);
+	assert_null(idindex_get(&m, (void *const *)items, "U1", 2));
+	assert_null(idindex_get(&m, (void *const *)items, "U31x", 4));
+	assert_int_equal(idindex_put(&m, (void *const *)items, items[0]->id,
+				     UINT32_MAX - 1, NULL), -1);
+	idindex_free(&m);
+	assert_int_equal(m.cap, 0);
+	assert_null(idindex_get(&m, (void *const *)items, "U0", 2));
+	pc_free(items);
+	arena_free(&a);
+}
+
 /* An arena past 1 MiB takes 2 MiB chunks: every allocation stays whole
  * and apart from the others (sanitizers and valgrind check the rest),
  * small and large ones mixed, and arena_free gives all of it back. */
@@ -187,6 +250,7 @@ int main(void)
 		cmocka_unit_test(big_block_fault),
 		cmocka_unit_test(page_block),
 		cmocka_unit_test(tables_grow_through_every_kind),
+		cmocka_unit_test(idindex_grows_with_its_array),
 		cmocka_unit_test(arena_grows_into_big_chunks),
 		cmocka_unit_test(arena_big_chunk_fault),
 	};
