@@ -97,7 +97,7 @@ void eval_check_under(eval_ctx *ctx, const rule *r, const selector *s)
 {
 	rloc where;
 
-	if (!s->under || idmap_get(&ctx->plan->unit_ids, s->under,
+	if (!s->under || plan_unit(ctx->plan, s->under,
 				   strlen(s->under)))
 		return;
 	where.file = r->where.file;

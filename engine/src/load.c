@@ -586,6 +586,22 @@ static int register_id(loader *ld, idmap *ids, const char *id, void *entity,
 	return 0;
 }
 
+/* Units go in an idindex at their place on ld->units (u->index). */
+static int register_unit(loader *ld, unit *u, const yr_event *ev, bool *dup)
+{
+	void *const *units = ld->units.items;
+	uint32_t first = 0;
+	int rc = idindex_put(&ld->plan->unit_ids, units, u->id, u->index,
+			     &first);
+
+	if (rc < 0)
+		return PC_ENOMEM;
+	if (rc == 1)
+		duplicate_id(ld, units[first], offsetof(unit, where), ev,
+			     "unit", u->id, dup);
+	return 0;
+}
+
 /* People go in an idindex: the place is the one parse_person gives p
  * when it keeps it (the next on ld->people). */
 static int register_person(loader *ld, person *p, const yr_event *ev,
@@ -1118,9 +1134,7 @@ static int parse_unit(loader *ld, const yr_event *first, void *arg)
 		case U_ID:
 			rc = read_id(ld, &u->id, &ev);
 			if (rc == 1)
-				rc = register_id(ld, &plan->unit_ids, u->id, u,
-						 offsetof(unit, where), &ev,
-						 "unit", &dup);
+				rc = register_unit(ld, u, &ev, &dup);
 			break;
 		case U_NAME:
 			rc = read_text(ld, &u->name, &ev, "a name");
@@ -1225,7 +1239,9 @@ static int compact_units(loader *ld)
 
 		if (!u || !(p = u->parent) || all[p->index] == p)
 			continue;
-		u->parent = p->id ? idmap_get_str(&plan->unit_ids, p->id) : NULL;
+		u->parent = p->id ? idindex_get(&plan->unit_ids,
+						(void *const *)all, p->id,
+						str_len(p->id)) : NULL;
 	}
 	for (i = 0; i < ld->units.n; i++) {
 		if (!all[i])
@@ -1233,6 +1249,10 @@ static int compact_units(loader *ld)
 		all[i]->index = (uint32_t)n;
 		all[n++] = all[i];
 	}
+	/* Units left out leave gaps: places move down. */
+	if (n != ld->units.n)
+		idindex_rebuild(&plan->unit_ids, (void *const *)all,
+				(uint32_t)n);
 	ld->units.n = n;
 	if (vec_adopt(&ld->units, &plan->arena, &plan->units, &count) < 0)
 		return PC_ENOMEM;
@@ -1824,7 +1844,7 @@ static pc_plan *plan_new(const char *name)
 		return NULL;
 	arena_init(&plan->arena);
 	strtab_init(&plan->strings, &plan->arena);
-	idmap_init(&plan->unit_ids);
+	idindex_init(&plan->unit_ids);
 	idmap_init(&plan->title_ids);
 	idindex_init(&plan->person_ids);
 	idmap_init(&plan->task_ids);
@@ -1924,7 +1944,7 @@ void pc_plan_free(pc_plan *plan)
 {
 	if (!plan)
 		return;
-	idmap_free(&plan->unit_ids);
+	idindex_free(&plan->unit_ids);
 	idmap_free(&plan->title_ids);
 	idindex_free(&plan->person_ids);
 	idmap_free(&plan->task_ids);

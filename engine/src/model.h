@@ -199,7 +199,10 @@ struct pc_plan {
 	waiver *waivers;
 	uint32_t nwaivers;
 
-	idmap unit_ids, title_ids, task_ids;
+	/* Places in units: in document order while loading and resolving,
+	 * pre-order after (plan_unit). */
+	idindex unit_ids;
+	idmap title_ids, task_ids;
 	/* Places in people; empty once loading is over (load.c gives it
 	 * back: nothing after resolving looks a person up by id). */
 	idindex person_ids;
@@ -214,6 +217,12 @@ static inline loc plan_loc(const pc_plan *plan, ploc where)
 	loc at = { plan->file, where.line, where.col };
 
 	return at;
+}
+
+/* The unit whose id is id[0..len), or NULL. */
+static inline unit *plan_unit(const pc_plan *plan, const char *id, size_t len)
+{
+	return idindex_get(&plan->unit_ids, (void *const *)plan->units, id, len);
 }
 
 /* Nearest ancestor-or-self of u whose level is level (interned in the

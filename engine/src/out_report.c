@@ -326,7 +326,7 @@ static const char *nz(const char *s)
 
 static const unit *find_unit(const pc_plan *plan, const char *id)
 {
-	return id ? idmap_get(&plan->unit_ids, id, strlen(id)) : NULL;
+	return id ? plan_unit(plan, id, strlen(id)) : NULL;
 }
 
 static const task *find_task(const pc_plan *plan, const char *id)

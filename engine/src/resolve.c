@@ -35,6 +35,13 @@ typedef struct resolver {
 	uint32_t n;
 } resolver;
 
+/* While resolving, the unit map's places are in rs->doc (see model.h). */
+static unit *doc_unit(const resolver *rs, const char *id, size_t len)
+{
+	return idindex_get(&rs->plan->unit_ids, (void *const *)rs->doc, id,
+			   len);
+}
+
 static void report_on(resolver *rs, prob_kind kind, loc where,
 		      pc_target_type type, const char *id, const char *fmt,
 		      ...) __attribute__((format(printf, 6, 7)));
@@ -72,7 +79,7 @@ static void link_parents(resolver *rs)
 
 		if (u->parent || !u->parent_id)
 			continue;
-		u->parent = idmap_get_str(&rs->plan->unit_ids, u->parent_id);
+		u->parent = doc_unit(rs, u->parent_id, str_len(u->parent_id));
 		if (!u->parent)
 			report_on(rs, PROB_UNKNOWN_REF, PLOC(u->where),
 				  PC_TARGET_UNIT, u->id,
@@ -207,7 +214,7 @@ static void link_into(resolver *rs)
 
 		if (!u->into_id)
 			continue;
-		u->into = idmap_get_str(&rs->plan->unit_ids, u->into_id);
+		u->into = doc_unit(rs, u->into_id, str_len(u->into_id));
 		if (!u->into)
 			report_on(rs, PROB_UNKNOWN_REF, PLOC(u->where),
 				  PC_TARGET_UNIT, u->id,
@@ -366,8 +373,8 @@ static int link_tasks(resolver *rs)
 		/* An `under` naming no unit would make the task silently
 		 * apply to nothing: say so. */
 		if (tk->applies_to.under &&
-		    !idmap_get(&plan->unit_ids, tk->applies_to.under,
-			       strlen(tk->applies_to.under))) {
+		    !doc_unit(rs, tk->applies_to.under,
+			      strlen(tk->applies_to.under))) {
 			loc at = { plan->file, tk->applies_to.line,
 				   tk->applies_to.col };
 			report_on(rs, PROB_UNKNOWN_REF, at, PC_TARGET_TASK,
@@ -458,7 +465,7 @@ static void link_waivers(resolver *rs)
 		waiver *w = &plan->waivers[i];
 		size_t len = str_len(w->target);
 
-		if (idmap_get(&plan->unit_ids, w->target, len) ||
+		if (doc_unit(rs, w->target, len) ||
 		    idindex_get(&plan->person_ids, (void *const *)plan->people,
 				w->target, len) ||
 		    idmap_get(&plan->task_ids, w->target, len) ||
@@ -500,6 +507,8 @@ int plan_resolve(pc_plan *plan, problems *probs)
 	link_waivers(&rs);
 	for (i = 0; i < plan->nunits; i++)
 		plan->units[i]->index = i;
+	idindex_rebuild(&plan->unit_ids, (void *const *)plan->units,
+			plan->nunits);
 	return 0;
 }
 

@@ -686,7 +686,7 @@ int selector_match(const selector *s, const pc_plan *plan, const unit *u)
 		if (!has_tag(u, s->tags[i]))
 			return 0;
 	if (s->under) {
-		const unit *top = idmap_get_str(&plan->unit_ids, s->under);
+		const unit *top = plan_unit(plan, s->under, str_len(s->under));
 		if (!top || !unit_is_under(u, top))
 			return 0;
 	}

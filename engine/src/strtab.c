@@ -342,3 +342,22 @@ void *idindex_get(const idindex *m, void *const *items, const char *text,
 	}
 	return NULL;
 }
+
+void idindex_rebuild(idindex *m, void *const *items, uint32_t n)
+{
+	uint32_t k;
+	size_t i;
+
+	if (!m->cap)
+		return;
+	memset(m->slots, 0, m->cap * sizeof *m->slots);
+	m->count = 0;
+	for (k = 0; k < n && (m->count + 1) * 4 <= m->cap * 3; k++) {
+		uint32_t h = str_hash(entity_id(items, k));
+
+		for (i = h & (m->cap - 1); m->slots[i]; i = (i + 1) & (m->cap - 1))
+			;
+		m->slots[i] = (uint64_t)h << 32 | (uint64_t)(k + 1);
+		m->count++;
+	}
+}

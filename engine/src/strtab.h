@@ -84,6 +84,10 @@ void idindex_free(idindex *m);
  * place is UINT32_MAX - 1 or more). */
 int idindex_put(idindex *m, void *const *items, const char *id,
 		uint32_t place, uint32_t *existing);
+/* Forget every place and index items[0..n) instead: their ids must be
+ * distinct, and n no more than the ids the map held. For when the array
+ * is compacted or put in another order. */
+void idindex_rebuild(idindex *m, void *const *items, uint32_t n);
 /* The entity items[place] whose id is text[0..len), or NULL. */
 void *idindex_get(const idindex *m, void *const *items, const char *text,
 		  size_t len);

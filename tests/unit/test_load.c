@@ -70,10 +70,12 @@ static pc_plan *load_text(const char *name, const char *text)
 
 static unit *unit_by_id(const pc_plan *plan, const char *id)
 {
-	unit *u = idmap_get(&plan->unit_ids, id, strlen(id));
+	unit *u = plan_unit(plan, id, strlen(id));
 
 	if (!u)
 		fail_msg("no unit %s", id);
+	assert_string_equal(u->id, id);
+	assert_ptr_equal(plan->units[u->index], u);
 	return u;
 }
 
@@ -762,6 +764,14 @@ static void deep_chain(void **state)
 	plan = load_text("deep.yaml", text);
 	assert_int_equal(plan->nfindings, 0);
 	assert_int_equal(plan->nunits, N);
+	/* The unit map follows the units into pre-order: every id finds
+	 * its unit at its place (unit_by_id checks). */
+	for (i = 0; i < N; i++) {
+		char id[16];
+
+		snprintf(id, sizeof id, "U%d", i);
+		assert_int_equal(unit_by_id(plan, id)->pre, i);
+	}
 	last = unit_by_id(plan, "U19999");
 	assert_int_equal(last->depth, N - 1);
 	assert_int_equal(last->pre, N - 1);
