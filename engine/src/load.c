@@ -622,53 +622,89 @@ static int register_person(loader *ld, person *p, const yr_event *ev,
 
 /* ---- attrs, tags, staff -------------------------------------------------- */
 
+/* The type and number of an attribute's value; the text too for a
+ * string. A boolean, integer or date is decided by its number, and its
+ * canonical text is needed only for the first pair of its kind
+ * (attr_text), so most of them never touch the string table. */
 static int attr_value(loader *ld, const yr_event *ev, value *val)
 {
-	char buf[32];
 	int64_t n;
 	pc_date d;
 	bool b;
 
+	val->text = NULL;
 	if (yr_bool(ev, &b) == 0) {
 		val->type = VAL_BOOL;
 		val->num = b;
-		val->text = intern(ld, b ? "true" : "false", b ? 4 : 5);
 	} else if (yr_int(ev, &n) == 0) {
 		val->type = VAL_INT;
 		val->num = n;
+	} else if (pc_date_parse(ev->text, ev->len, &d) == 0) {
+		val->type = VAL_DATE;
+		val->num = d;
+	} else {
+		val->type = VAL_STRING;
+		if (!(val->text = intern(ld, ev->text, ev->len)))
+			return PC_ENOMEM;
+	}
+	return 0;
+}
+
+/* The canonical text of a boolean, integer or date value. */
+static int attr_text(loader *ld, const yr_event *ev, value *val)
+{
+	char buf[32];
+
+	switch (val->type) {
+	case VAL_BOOL:
+		val->text = intern(ld, val->num ? "true" : "false",
+				   val->num ? 4 : 5);
+		break;
+	case VAL_INT:
 		/* Most integers are written canonically already. */
 		if (ev->text[0] != '+' && (ev->text[0] != '0' || ev->len == 1) &&
 		    (ev->text[0] != '-' || (ev->text[1] != '0'))) {
 			val->text = intern(ld, ev->text, ev->len);
 		} else {
-			snprintf(buf, sizeof buf, "%" PRId64, n);
+			snprintf(buf, sizeof buf, "%" PRId64, val->num);
 			val->text = intern(ld, buf, strlen(buf));
 		}
-	} else if (pc_date_parse(ev->text, ev->len, &d) == 0) {
-		val->type = VAL_DATE;
-		val->num = d;
+		break;
+	case VAL_DATE:
 		val->text = intern(ld, ev->text, ev->len);
-	} else {
-		val->type = VAL_STRING;
-		val->text = intern(ld, ev->text, ev->len);
+		break;
+	case VAL_STRING:
+		break;
 	}
 	return val->text ? 0 : PC_ENOMEM;
+}
+
+/* A pair is its key, its type, and its text for a string or its number
+ * for the others (whose text follows from the number). */
+static bool same_pair(const attr *a, const char *key, const value *val)
+{
+	return a->key == key && a->val.type == val->type &&
+	       (val->type == VAL_STRING ? a->val.text == val->text
+					: a->val.num == val->num);
 }
 
 static size_t pair_hash(const char *key, const value *val)
 {
 	uint64_t h = (uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15ULL;
+	uint64_t v = val->type == VAL_STRING ? (uint64_t)(uintptr_t)val->text
+					     : (uint64_t)val->num;
 
-	h ^= (uint64_t)(uintptr_t)val->text * 0xc2b2ae3d27d4eb4fULL;
+	h ^= v * 0xc2b2ae3d27d4eb4fULL;
 	h ^= (uint64_t)val->type;
 	h ^= h >> 29;
 	return (size_t)h;
 }
 
-/* The plan's one attr for key: val (key and val->text interned, and the
- * text canonical, so key, type and text decide the pair); NULL when out
- * of memory. */
-static const attr *pair_intern(loader *ld, const char *key, const value *val)
+/* The plan's one attr for key: val (key and, for a string, val->text
+ * interned; see same_pair), made on first use with its canonical text;
+ * NULL when out of memory. */
+static const attr *pair_intern(loader *ld, const char *key, value *val,
+			       const yr_event *ev)
 {
 	size_t i, mask;
 	attr *a;
@@ -694,9 +730,10 @@ static const attr *pair_intern(loader *ld, const char *key, const value *val)
 	mask = ld->pairs_cap - 1;
 	for (i = pair_hash(key, val) & mask; (a = ld->pairs[i]);
 	     i = (i + 1) & mask)
-		if (a->key == key && a->val.type == val->type &&
-		    a->val.text == val->text)
+		if (same_pair(a, key, val))
 			return a;
+	if (!val->text && attr_text(ld, ev, val) < 0)
+		return NULL;
 	if (!(a = arena_alloc(&ld->plan->arena, sizeof *a)))
 		return NULL;
 	a->key = key;
@@ -739,7 +776,7 @@ static int read_attrs(loader *ld, attrs *out)
 		}
 		if ((rc = attr_value(ld, &ev, &val)) < 0)
 			break;
-		if (!(a = pair_intern(ld, name, &val)) ||
+		if (!(a = pair_intern(ld, name, &val, &ev)) ||
 		    vec_push_ptr(&ld->attrs, (void *)(uintptr_t)a) < 0) {
 			rc = PC_ENOMEM;
 			break;

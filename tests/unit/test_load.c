@@ -742,6 +742,47 @@ static void duplicate_unit_children(void **state)
 	pc_plan_free(plan);
 }
 
+/* A boolean, integer or date pair is known by its number: however the
+ * first one of a kind is written, every one is the same pair with the
+ * canonical text; strings stay apart from numbers with the same text. */
+static void typed_pairs_share_canonical_text(void **state)
+{
+	pc_plan *plan;
+	const person *a, *b, *c;
+	const value *v;
+
+	(void)state;
+	plan = load_text("pairs.yaml", HEAD
+		"people:\n"
+		"  - { id: A, attrs: { n: +12, d: 2019-06-30, t: true } }\n"
+		"  - { id: B, attrs: { n: 12, d: 2019-06-30, t: true } }\n"
+		"  - { id: C, attrs: { n: '12', d: '2019-06-30', t: false } }\n"
+		"units: []\n");
+	assert_int_equal(plan->nfindings, 0);
+	a = person_by_id(plan, "A");
+	b = person_by_id(plan, "B");
+	c = person_by_id(plan, "C");
+	assert_ptr_equal(a->attrs.items[0], b->attrs.items[0]);
+	assert_ptr_equal(a->attrs.items[1], b->attrs.items[1]);
+	assert_ptr_equal(a->attrs.items[2], b->attrs.items[2]);
+	v = attrs_get(&b->attrs, "n");
+	assert_int_equal(v->type, VAL_INT);
+	assert_string_equal(v->text, "12");
+	v = attrs_get(&b->attrs, "d");
+	assert_int_equal(v->type, VAL_DATE);
+	assert_string_equal(v->text, "2019-06-30");
+	v = attrs_get(&c->attrs, "n");
+	assert_int_equal(v->type, VAL_STRING);
+	assert_string_equal(v->text, "12");
+	assert_ptr_not_equal(c->attrs.items[0], a->attrs.items[0]);
+	v = attrs_get(&c->attrs, "t");
+	assert_int_equal(v->type, VAL_BOOL);
+	assert_int_equal(v->num, 0);
+	assert_string_equal(v->text, "false");
+	assert_ptr_not_equal(c->attrs.items[2], a->attrs.items[2]);
+	pc_plan_free(plan);
+}
+
 /* Deep trees and long cycles: no recursion, no quadratic work. */
 static void deep_chain(void **state)
 {
@@ -968,6 +1009,7 @@ int main(void)
 		cmocka_unit_test(invalid_snippets),
 		cmocka_unit_test(every_problem_reported),
 		cmocka_unit_test(duplicate_unit_children),
+		cmocka_unit_test(typed_pairs_share_canonical_text),
 		cmocka_unit_test(deep_chain),
 		cmocka_unit_test(applies_to_match_limit),
 		cmocka_unit_test(fatal_errors),
