@@ -248,7 +248,8 @@ static bool forbid_caught(titles_eval *te, uint32_t ci, const title_combo *c,
 	size_t i, m = 0, start;
 
 	for (i = 0; i < te->npos; i++) {
-		long j = combo_index(te, ci, c, te->pos[i]->title);
+		long j = combo_index(te, ci, c,
+				     position_title(plan, te->pos[i]));
 
 		if (j < 0)
 			continue;
@@ -532,7 +533,7 @@ static void judge_person(titles_eval *te, const person *p)
 	for (i = 0; i < te->npos; i++) {
 		te->held[i].id = te->pos[i]->title_id ? te->pos[i]->title_id :
 				 "";
-		te->held[i].t = te->pos[i]->title;
+		te->held[i].t = position_title(te->ctx->plan, te->pos[i]);
 	}
 	qsort(te->held, te->npos, sizeof *te->held, cmp_held);
 	te->nheld = 0;

@@ -952,6 +952,7 @@ static int parse_position(loader *ld, const yr_event *first, void *arg)
 	if (first->type != YR_MAP_START)
 		return bad_type(ld, first, "a position (a mapping)");
 	memset(&p, 0, sizeof p);
+	p.title_at = NO_TITLE;          /* until resolve.c finds it */
 	p.unit = list->owner;
 	pend.owner = list->owner;
 	pend.k = (uint32_t)(ld->positions.n - list->mark);

@@ -70,11 +70,16 @@ typedef struct title {
 typedef struct unit unit;
 typedef struct person person;
 
+#define NO_TITLE UINT32_MAX
+
+/* 48 bytes: the title is a place in plan->titles rather than a pointer,
+ * and there are a hundred thousand positions in a national plan. */
 typedef struct position {
 	const char *title_id;   /* as written */
-	title *title;           /* NULL when it did not resolve */
 	person **holders;       /* resolved holders (unresolved ones left out) */
 	unit *unit;
+	uint32_t title_at;      /* in plan->titles (position_title);
+				   NO_TITLE when it did not resolve */
 	uint32_t nholders;
 	uint32_t slots;         /* default: number of holders as written */
 	uint32_t baseline;      /* default: slots */
@@ -217,6 +222,12 @@ static inline loc plan_loc(const pc_plan *plan, ploc where)
 	loc at = { plan->file, where.line, where.col };
 
 	return at;
+}
+
+/* The title of a position, or NULL when it did not resolve. */
+static inline title *position_title(const pc_plan *plan, const position *p)
+{
+	return p->title_at == NO_TITLE ? NULL : plan->titles[p->title_at];
 }
 
 /* The unit whose id is id[0..len), or NULL. */

@@ -244,10 +244,12 @@ static int link_positions(resolver *rs)
 		for (k = 0; k < u->npositions; k++) {
 			position *p = &u->positions[k];
 
-			p->title = p->title_id
+			const title *t = p->title_id
 				 ? idmap_get_str(&plan->title_ids, p->title_id)
 				 : NULL;
-			if (p->title_id && !p->title)
+
+			p->title_at = t ? t->index : NO_TITLE;
+			if (p->title_id && !t)
 				report_on(rs, PROB_UNKNOWN_REF, PLOC(p->where),
 					  PC_TARGET_UNIT, u->id,
 					  "title '%s' is not a title id defined "

@@ -104,11 +104,12 @@ static int count_unit(stats_build *b, const unit *u)
 	acc->after += after;
 	for (i = 0; i < u->npositions; i++) {
 		const position *pos = &u->positions[i];
+		const title *t = position_title(b->st->plan, pos);
 		int l;
 
-		if (!pos->title || pos->title->leadership == LEAD_NONE)
+		if (!t || t->leadership == LEAD_NONE)
 			continue;
-		l = pos->title->leadership == LEAD_HEAD ? 0 : 1;
+		l = t->leadership == LEAD_HEAD ? 0 : 1;
 		acc->has_lead[l] = true;
 		if (at_start)
 			acc->lead_start[l] += pos->baseline;
@@ -154,10 +155,12 @@ static int count_person(stats_build *b, const person *p)
 		return PC_ENOMEM;
 	for (i = 0; i < p->npositions; i++) {
 		const position *pos = p->positions[i];
+		const title *t;
 
 		if (!pos->unit || !unit_exists_after(pos->unit))
 			continue;
-		b->scratch[nheld++] = pos->title ? pos->title->id : pos->title_id;
+		t = position_title(b->st->plan, pos);
+		b->scratch[nheld++] = t ? t->id : pos->title_id;
 	}
 	if (nheld < 2)
 		return 0;

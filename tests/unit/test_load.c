@@ -191,7 +191,7 @@ static void check_valid_model(const pc_plan *plan)
 	assert_int_equal(ta->positions[0].slots, 2);
 	assert_int_equal(ta->positions[0].baseline, 3);
 	assert_int_equal(ta->positions[0].nholders, 2);
-	assert_string_equal(ta->positions[0].title->name, "Chủ tịch UBND");
+	assert_string_equal(position_title(plan, &ta->positions[0])->name, "Chủ tịch UBND");
 	assert_string_equal(ta->positions[0].holders[0]->id, "P1");
 	assert_string_equal(ta->positions[0].holders[1]->id, "P2");
 	assert_int_equal(tc1->positions[0].slots, 2);
@@ -783,6 +783,34 @@ static void typed_pairs_share_canonical_text(void **state)
 	pc_plan_free(plan);
 }
 
+/* A position's title is found by place: the plan's title, or NULL (and a
+ * finding) when the id names none; the id stays as written. */
+static void position_titles(void **state)
+{
+	pc_plan *plan;
+	const unit *u;
+
+	(void)state;
+	plan = load_text("titles.yaml", HEAD
+		"titles:\n"
+		"  - { id: a, name: A }\n"
+		"  - { id: b, name: B }\n"
+		"units:\n"
+		"  - id: U\n"
+		"    level: x\n"
+		"    positions: [{ title: b }, { title: zz }, { title: a }]\n");
+	assert_int_equal(plan->nfindings, 1);
+	assert_string_equal(plan->findings[0].rule, "plan/unknown-ref");
+	u = unit_by_id(plan, "U");
+	assert_int_equal(u->npositions, 3);
+	assert_string_equal(position_title(plan, &u->positions[0])->name, "B");
+	assert_null(position_title(plan, &u->positions[1]));
+	assert_int_equal(u->positions[1].title_at, NO_TITLE);
+	assert_string_equal(u->positions[1].title_id, "zz");
+	assert_string_equal(position_title(plan, &u->positions[2])->name, "A");
+	pc_plan_free(plan);
+}
+
 /* Deep trees and long cycles: no recursion, no quadratic work. */
 static void deep_chain(void **state)
 {
@@ -1010,6 +1038,7 @@ int main(void)
 		cmocka_unit_test(every_problem_reported),
 		cmocka_unit_test(duplicate_unit_children),
 		cmocka_unit_test(typed_pairs_share_canonical_text),
+		cmocka_unit_test(position_titles),
 		cmocka_unit_test(deep_chain),
 		cmocka_unit_test(applies_to_match_limit),
 		cmocka_unit_test(fatal_errors),
