@@ -9,10 +9,10 @@
 
 #define ARENA_ALIGN 8
 #define ARENA_CHUNK ((size_t)64 * 1024)
-/* An arena that has grown past this takes its chunks in big blocks
- * (pc_big_alloc): a national plan's model is tens of MiB, and big blocks
- * cost one page fault per 2 MiB instead of one per 4 KiB. Small plans
- * and rule sets never get there. */
+/* An arena made with arena_init_big that has grown past this takes its
+ * chunks in big blocks (pc_big_alloc): a national plan's model is tens
+ * of MiB, and big blocks cost one page fault per 2 MiB instead of one
+ * per 4 KiB. Small plans never get there. */
 #define ARENA_BIG_AFTER ((size_t)1024 * 1024)
 
 struct arena_chunk {
@@ -33,6 +33,12 @@ struct arena_hook {
 void arena_init(arena *a)
 {
 	memset(a, 0, sizeof *a);
+}
+
+void arena_init_big(arena *a)
+{
+	arena_init(a);
+	a->big = 1;
 }
 
 void arena_free(arena *a)
@@ -73,7 +79,7 @@ void *arena_alloc(arena *a, size_t size)
 		return NULL;
 	if (size > ARENA_CHUNK / 4)
 		want = size;
-	else if (a->total >= ARENA_BIG_AFTER)
+	else if (a->big && a->total >= ARENA_BIG_AFTER)
 		want = PC_BIG_BLOCK - CHUNK_HEADER;
 	else
 		want = ARENA_CHUNK;

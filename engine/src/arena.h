@@ -13,9 +13,16 @@ typedef struct arena {
 	char *cur, *end;
 	arena_hook *hooks;
 	size_t total;          /* bytes obtained from the system */
+	int big;               /* takes big chunks past 1 MiB (arena_init_big) */
 } arena;
 
 void arena_init(arena *a);
+/* An arena for a plan's model: once it holds 1 MiB it takes its chunks
+ * in big blocks (pc_big_alloc), one page fault per 2 MiB. Its last chunk
+ * is resident whole even when little of it is used, which is nothing
+ * beside a national plan's model but would double a report's or a rule
+ * set's memory: those use arena_init, and 64 KiB chunks throughout. */
+void arena_init_big(arena *a);
 void arena_free(arena *a);
 /* Aligned to 8 bytes (enough for every type the engine stores: pointers,
  * 64-bit integers, doubles); NULL when out of memory. */

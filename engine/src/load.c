@@ -1880,7 +1880,7 @@ static pc_plan *plan_new(const char *name)
 
 	if (!plan)
 		return NULL;
-	arena_init(&plan->arena);
+	arena_init_big(&plan->arena);
 	strtab_init(&plan->strings, &plan->arena);
 	idindex_init(&plan->unit_ids);
 	idmap_init(&plan->title_ids);

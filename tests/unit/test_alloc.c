@@ -190,9 +190,10 @@ static void idindex_grows_with_its_array(void **state)
 	arena_free(&a);
 }
 
-/* An arena past 1 MiB takes 2 MiB chunks: every allocation stays whole
- * and apart from the others (sanitizers and valgrind check the rest),
- * small and large ones mixed, and arena_free gives all of it back. */
+/* A plan's arena (arena_init_big) past 1 MiB takes 2 MiB chunks: every
+ * allocation stays whole and apart from the others (sanitizers and
+ * valgrind check the rest), small and large ones mixed, and arena_free
+ * gives all of it back. */
 static void arena_grows_into_big_chunks(void **state)
 {
 	arena a;
@@ -200,7 +201,7 @@ static void arena_grows_into_big_chunks(void **state)
 	size_t sizes[2000], i, j;
 
 	(void)state;
-	arena_init(&a);
+	arena_init_big(&a);
 	for (i = 0; i < 2000; i++) {
 		sizes[i] = i % 97 == 0 ? 40000 + i : 8 + i % 3000;
 		blocks[i] = arena_alloc(&a, sizes[i]);
@@ -219,6 +220,25 @@ static void arena_grows_into_big_chunks(void **state)
 	assert_int_equal(a.total, 0);
 }
 
+/* Any other arena stays with 64 KiB chunks, however big it grows:
+ * 3 MiB of small blocks cost 3 MiB and a chunk, not a 2 MiB chunk
+ * more. */
+static void arena_without_big_chunks(void **state)
+{
+	arena a;
+	size_t used = 0;
+
+	(void)state;
+	arena_init(&a);
+	while (used < (size_t)3 * 1024 * 1024) {
+		assert_non_null(arena_alloc(&a, 4000));
+		used += 4000;
+	}
+	assert_true(a.total < used + (size_t)128 * 1024);
+	assert_true(a.total - used < PC_BIG_BLOCK / 8);
+	arena_free(&a);
+}
+
 /* Out of memory as the arena asks for its first big chunk (it does once
  * it holds 1 MiB, arena.c): NULL, and the arena stays usable and
  * freeable. */
@@ -227,7 +247,7 @@ static void arena_big_chunk_fault(void **state)
 	arena a;
 
 	(void)state;
-	arena_init(&a);
+	arena_init_big(&a);
 	while (a.total < (size_t)1024 * 1024)
 		assert_non_null(arena_alloc(&a, 4000));
 	/* Use up the current chunk: the next allocation needs a new one. */
@@ -252,6 +272,7 @@ int main(void)
 		cmocka_unit_test(tables_grow_through_every_kind),
 		cmocka_unit_test(idindex_grows_with_its_array),
 		cmocka_unit_test(arena_grows_into_big_chunks),
+		cmocka_unit_test(arena_without_big_chunks),
 		cmocka_unit_test(arena_big_chunk_fault),
 	};
 
