@@ -82,7 +82,7 @@ static int64_t holders_stamped(quota_eval *qe, const unit *u, uint32_t x)
 		if (p->title_at != qe->t->index)
 			continue;
 		for (k = 0; k < p->nholders; k++) {
-			uint32_t pi = p->holders[k]->index;
+			uint32_t pi = position_holder(p, k)->index;
 
 			if (qe->stamp[pi] == x + 1)
 				continue;
@@ -111,7 +111,7 @@ static int64_t distinct_holders(quota_eval *qe, const unit *u, uint32_t x)
 		if (p->title_at != qe->t->index)
 			continue;
 		for (k = 0; k < p->nholders; k++) {
-			const person *h = p->holders[k];
+			const person *h = position_holder(p, k);
 
 			for (j = 0; j < nseen && seen[j] != h; j++)
 				;

@@ -916,11 +916,16 @@ static int holders_now(loader *ld, const pending_position *pend, position *p)
 			return 0;
 		ld->stamp[who->index] = serial;
 	}
-	p->holders = arena_alloc(&ld->plan->arena, pend->n * sizeof *p->holders);
-	if (!p->holders)
-		return PC_ENOMEM;
-	for (j = 0; j < pend->n; j++)
-		p->holders[j] = refs[j].who;
+	if (pend->n == 1) {
+		p->held.one = refs[0].who;
+	} else {
+		p->held.many = arena_alloc(&ld->plan->arena,
+					   pend->n * sizeof *p->held.many);
+		if (!p->held.many)
+			return PC_ENOMEM;
+		for (j = 0; j < pend->n; j++)
+			p->held.many[j] = refs[j].who;
+	}
 	p->nholders = pend->n;
 	ld->holder_refs.n = pend->first;
 	return 1;
@@ -1319,11 +1324,10 @@ static int resolve_holders(loader *ld)
 		const pending_position *pp = &pend[i];
 		position *p = &pp->owner->positions[pp->k];
 		const char *unit_id = pp->owner->id ? pp->owner->id : "";
+		person **all = arena_alloc(&plan->arena, pp->n * sizeof *all);
 		uint32_t j, n = 0;
 
-		p->holders = arena_alloc(&plan->arena,
-					 pp->n * sizeof *p->holders);
-		if (!p->holders) {
+		if (!all) {
 			rc = PC_ENOMEM;
 			break;
 		}
@@ -1347,8 +1351,12 @@ static int resolve_holders(loader *ld)
 			if (!who || seen[who->index] == i + 1)
 				continue;
 			seen[who->index] = i + 1;
-			p->holders[n++] = who;
+			all[n++] = who;
 		}
+		if (n == 1)
+			p->held.one = all[0];
+		else
+			p->held.many = all;
 		p->nholders = n;
 	}
 	pc_free(seen);

@@ -73,10 +73,15 @@ typedef struct person person;
 #define NO_TITLE UINT32_MAX
 
 /* 48 bytes: the title is a place in plan->titles rather than a pointer,
- * and there are a hundred thousand positions in a national plan. */
+ * and there are a hundred thousand positions in a national plan, most
+ * with one holder, kept in place. */
 typedef struct position {
 	const char *title_id;   /* as written */
-	person **holders;       /* resolved holders (unresolved ones left out) */
+	union {                 /* resolved holders (unresolved ones left
+				   out): read them with position_holder() */
+		person *one;    /* nholders == 1 */
+		person **many;  /* nholders > 1 */
+	} held;
 	unit *unit;
 	uint32_t title_at;      /* in plan->titles (position_title);
 				   NO_TITLE when it did not resolve */
@@ -222,6 +227,12 @@ static inline loc plan_loc(const pc_plan *plan, ploc where)
 	loc at = { plan->file, where.line, where.col };
 
 	return at;
+}
+
+/* Holder k of a position (k < p->nholders). */
+static inline person *position_holder(const position *p, uint32_t k)
+{
+	return p->nholders == 1 ? p->held.one : p->held.many[k];
 }
 
 /* The title of a position, or NULL when it did not resolve. */

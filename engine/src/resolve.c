@@ -255,7 +255,7 @@ static int link_positions(resolver *rs)
 					  "title '%s' is not a title id defined "
 					  "in this plan", p->title_id);
 			for (h = 0; h < p->nholders; h++)
-				p->holders[h]->npositions++;
+				position_holder(p, h)->npositions++;
 			total += p->nholders;
 		}
 	}
@@ -276,7 +276,7 @@ static int link_positions(resolver *rs)
 		for (k = 0; k < u->npositions; k++) {
 			position *p = &u->positions[k];
 			for (h = 0; h < p->nholders; h++) {
-				person *who = p->holders[h];
+				person *who = position_holder(p, h);
 				who->positions[who->npositions++] = p;
 			}
 		}

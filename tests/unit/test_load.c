@@ -192,8 +192,8 @@ static void check_valid_model(const pc_plan *plan)
 	assert_int_equal(ta->positions[0].baseline, 3);
 	assert_int_equal(ta->positions[0].nholders, 2);
 	assert_string_equal(position_title(plan, &ta->positions[0])->name, "Chủ tịch UBND");
-	assert_string_equal(ta->positions[0].holders[0]->id, "P1");
-	assert_string_equal(ta->positions[0].holders[1]->id, "P2");
+	assert_string_equal(position_holder(&ta->positions[0], 0)->id, "P1");
+	assert_string_equal(position_holder(&ta->positions[0], 1)->id, "P2");
 	assert_int_equal(tc1->positions[0].slots, 2);
 	assert_int_equal(tc1->positions[0].baseline, 2);
 	assert_int_equal(tc1->positions[1].slots, 0);
@@ -811,6 +811,62 @@ static void position_titles(void **state)
 	pc_plan_free(plan);
 }
 
+/* Holders, whether the people come before the units (resolved while
+ * reading) or after (resolved at the end, with duplicates and unknown
+ * ids left out): one holder is kept in place, more in an array, and the
+ * people's lists of positions point back at the positions. */
+static void holders_one_or_many(void **state)
+{
+	static const char *const texts[] = {
+		HEAD "titles: [{ id: t, name: T }]\n"
+		"people: [{ id: P1 }, { id: P2 }]\n"
+		"units:\n"
+		"  - id: U\n"
+		"    level: x\n"
+		"    positions: [{ title: t, holders: [P1] },\n"
+		"                { title: t, holders: [P1, P2] },\n"
+		"                { title: t, holders: [P2, P2] },\n"
+		"                { title: t, holders: [P9, P1] }]\n",
+		HEAD "titles: [{ id: t, name: T }]\n"
+		"units:\n"
+		"  - id: U\n"
+		"    level: x\n"
+		"    positions: [{ title: t, holders: [P1] },\n"
+		"                { title: t, holders: [P1, P2] },\n"
+		"                { title: t, holders: [P2, P2] },\n"
+		"                { title: t, holders: [P9, P1] }]\n"
+		"people: [{ id: P1 }, { id: P2 }]\n",
+	};
+	size_t t;
+
+	(void)state;
+	for (t = 0; t < 2; t++) {
+		pc_plan *plan = load_text("holders.yaml", texts[t]);
+		const unit *u = unit_by_id(plan, "U");
+		const person *p1 = person_by_id(plan, "P1");
+		const person *p2 = person_by_id(plan, "P2");
+
+		/* P2 twice, P9 unknown. */
+		assert_int_equal(plan->nfindings, 2);
+		assert_int_equal(u->positions[0].nholders, 1);
+		assert_ptr_equal(position_holder(&u->positions[0], 0), p1);
+		assert_int_equal(u->positions[1].nholders, 2);
+		assert_ptr_equal(position_holder(&u->positions[1], 0), p1);
+		assert_ptr_equal(position_holder(&u->positions[1], 1), p2);
+		assert_int_equal(u->positions[2].nholders, 1);
+		assert_ptr_equal(position_holder(&u->positions[2], 0), p2);
+		assert_int_equal(u->positions[3].nholders, 1);
+		assert_ptr_equal(position_holder(&u->positions[3], 0), p1);
+		assert_int_equal(p1->npositions, 3);
+		assert_ptr_equal(p1->positions[0], &u->positions[0]);
+		assert_ptr_equal(p1->positions[1], &u->positions[1]);
+		assert_ptr_equal(p1->positions[2], &u->positions[3]);
+		assert_int_equal(p2->npositions, 2);
+		assert_ptr_equal(p2->positions[1], &u->positions[2]);
+		pc_plan_free(plan);
+	}
+}
+
 /* Deep trees and long cycles: no recursion, no quadratic work. */
 static void deep_chain(void **state)
 {
@@ -1039,6 +1095,7 @@ int main(void)
 		cmocka_unit_test(duplicate_unit_children),
 		cmocka_unit_test(typed_pairs_share_canonical_text),
 		cmocka_unit_test(position_titles),
+		cmocka_unit_test(holders_one_or_many),
 		cmocka_unit_test(deep_chain),
 		cmocka_unit_test(applies_to_match_limit),
 		cmocka_unit_test(fatal_errors),
