@@ -209,8 +209,9 @@ struct pc_plan {
 	waiver *waivers;
 	uint32_t nwaivers;
 
-	/* Places in units: in document order while loading and resolving,
-	 * pre-order after (plan_unit). */
+	/* Places in units: in document order while loading and until
+	 * resolve.c has built the tree, in pre-order from then on
+	 * (plan_unit). */
 	idindex unit_ids;
 	idmap title_ids, task_ids;
 	/* Places in people; empty once loading is over (load.c gives it

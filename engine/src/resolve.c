@@ -33,12 +33,17 @@ typedef struct resolver {
 	problems *probs;
 	unit **doc;              /* the units in document order */
 	uint32_t n;
+	/* What the places of the unit map refer to: rs->doc until the
+	 * tree is built, plan->units (pre-order) from then on, when
+	 * plan_resolve rebuilds the map so that selectors' `under`
+	 * (plan_unit) finds units while tasks are linked. */
+	unit **placed;
 } resolver;
 
-/* While resolving, the unit map's places are in rs->doc (see model.h). */
-static unit *doc_unit(const resolver *rs, const char *id, size_t len)
+/* The unit whose id is id[0..len), or NULL. */
+static unit *find_unit(const resolver *rs, const char *id, size_t len)
 {
-	return idindex_get(&rs->plan->unit_ids, (void *const *)rs->doc, id,
+	return idindex_get(&rs->plan->unit_ids, (void *const *)rs->placed, id,
 			   len);
 }
 
@@ -79,7 +84,7 @@ static void link_parents(resolver *rs)
 
 		if (u->parent || !u->parent_id)
 			continue;
-		u->parent = doc_unit(rs, u->parent_id, str_len(u->parent_id));
+		u->parent = find_unit(rs, u->parent_id, str_len(u->parent_id));
 		if (!u->parent)
 			report_on(rs, PROB_UNKNOWN_REF, PLOC(u->where),
 				  PC_TARGET_UNIT, u->id,
@@ -214,7 +219,7 @@ static void link_into(resolver *rs)
 
 		if (!u->into_id)
 			continue;
-		u->into = doc_unit(rs, u->into_id, str_len(u->into_id));
+		u->into = find_unit(rs, u->into_id, str_len(u->into_id));
 		if (!u->into)
 			report_on(rs, PROB_UNKNOWN_REF, PLOC(u->where),
 				  PC_TARGET_UNIT, u->id,
@@ -375,7 +380,7 @@ static int link_tasks(resolver *rs)
 		/* An `under` naming no unit would make the task silently
 		 * apply to nothing: say so. */
 		if (tk->applies_to.under &&
-		    !doc_unit(rs, tk->applies_to.under,
+		    !find_unit(rs, tk->applies_to.under,
 			      strlen(tk->applies_to.under))) {
 			loc at = { plan->file, tk->applies_to.line,
 				   tk->applies_to.col };
@@ -467,7 +472,7 @@ static void link_waivers(resolver *rs)
 		waiver *w = &plan->waivers[i];
 		size_t len = str_len(w->target);
 
-		if (doc_unit(rs, w->target, len) ||
+		if (find_unit(rs, w->target, len) ||
 		    idindex_get(&plan->person_ids, (void *const *)plan->people,
 				w->target, len) ||
 		    idmap_get(&plan->task_ids, w->target, len) ||
@@ -493,12 +498,16 @@ int plan_resolve(pc_plan *plan, problems *probs)
 	rs.plan = plan;
 	rs.probs = probs;
 	rs.doc = plan->units;
+	rs.placed = plan->units;
 	rs.n = plan->nunits;
 	for (i = 0; i < rs.n; i++)
 		rs.doc[i]->index = i;
 	link_parents(&rs);
 	if ((rc = break_cycles(&rs)) < 0 || (rc = build_tree(&rs)) < 0)
 		return rc;
+	idindex_rebuild(&plan->unit_ids, (void *const *)plan->units,
+			plan->nunits);
+	rs.placed = plan->units;
 	link_into(&rs);
 	if ((rc = link_positions(&rs)) < 0)
 		return rc;
@@ -509,8 +518,6 @@ int plan_resolve(pc_plan *plan, problems *probs)
 	link_waivers(&rs);
 	for (i = 0; i < plan->nunits; i++)
 		plan->units[i]->index = i;
-	idindex_rebuild(&plan->unit_ids, (void *const *)plan->units,
-			plan->nunits);
 	return 0;
 }
 
