@@ -21,6 +21,10 @@
 # unified diff and fails. With UPDATE=1 it rewrites the expected files from
 # what the program printed instead: review them before committing.
 set -u
+if [ $# -lt 2 ] || [ ! -d "$2" ]; then
+	echo "usage: run-case.sh PLANCHECK CASE_DIR (no such folder: ${2-})" >&2
+	exit 2
+fi
 plancheck=$1
 case_dir=${2%/}
 # the program runs from the scratch folder: make both paths absolute
@@ -28,7 +32,7 @@ case $plancheck in
 */*) plancheck=$(cd "$(dirname "$plancheck")" && pwd)/$(basename "$plancheck") ;;
 *) plancheck=$(command -v "$plancheck") ;;
 esac
-case_dir=$(cd "$case_dir" && pwd)
+case_dir=$(cd "$case_dir" && pwd) || exit 2
 name=$(basename "$case_dir")
 
 work=$(mktemp -d)
