@@ -160,7 +160,10 @@ static int count_person(stats_build *b, const person *p)
 		if (!pos->unit || !unit_exists_after(pos->unit))
 			continue;
 		t = position_title(b->st->plan, pos);
-		b->scratch[nheld++] = t ? t->id : pos->title_id;
+		/* A position written without a title (plan/missing-key)
+		 * holds no title to count. */
+		if (t || pos->title_id)
+			b->scratch[nheld++] = t ? t->id : pos->title_id;
 	}
 	if (nheld < 2)
 		return 0;

@@ -266,6 +266,34 @@ static void test_same_title_twice_and_unresolved(void **state)
 	pc_plan_free(plan);
 }
 
+/* A position written without a title (a plan/missing-key finding) holds
+ * no title: P1 holds one title, so no group; P2 holds two. */
+static void test_position_without_title(void **state)
+{
+	static const char text[] =
+		"plancheck: plan/1\n"
+		"plan: { id: nt, name: NT }\n"
+		"titles: [ { id: a, name: A }, { id: b, name: B } ]\n"
+		"people: [ { id: P1 }, { id: P2 } ]\n"
+		"units:\n"
+		"  - id: U\n"
+		"    level: x\n"
+		"    positions: [ { holders: [P1, P2] }, { title: a, holders: [P1, P2] },\n"
+		"                 { title: b, holders: [P2] } ]\n";
+	pc_plan *plan = load(text);
+	pc_stats *st = NULL;
+
+	(void)state;
+	assert_int_equal(pc_stats_compute(plan, PC_NODATE, &st), 0);
+	assert_int_equal(st->nmerged, 1);
+	assert_int_equal(st->merged[0].ntitles, 2);
+	assert_string_equal(st->merged[0].titles[0], "a");
+	assert_string_equal(st->merged[0].titles[1], "b");
+	assert_int_equal(st->merged[0].people, 1);
+	pc_stats_free(st);
+	pc_plan_free(plan);
+}
+
 static void test_json_exact(void **state)
 {
 	static const char want[] =
@@ -750,6 +778,7 @@ int main(void)
 		cmocka_unit_test(test_units_leaders_staff),
 		cmocka_unit_test(test_merged_titles_and_tasks),
 		cmocka_unit_test(test_same_title_twice_and_unresolved),
+		cmocka_unit_test(test_position_without_title),
 		cmocka_unit_test(test_json_exact),
 		cmocka_unit_test(test_json_empty_lists),
 		cmocka_unit_test(test_text_tables),
