@@ -72,8 +72,10 @@ static unit *unit_by_id(const pc_plan *plan, const char *id)
 {
 	unit *u = plan_unit(plan, id, strlen(id));
 
-	if (!u)
+	if (!u) {
 		fail_msg("no unit %s", id);
+		return NULL;
+	}
 	assert_string_equal(u->id, id);
 	assert_ptr_equal(plan->units[u->index], u);
 	return u;
