@@ -586,38 +586,38 @@ static int register_id(loader *ld, idmap *ids, const char *id, void *entity,
 	return 0;
 }
 
-/* Units go in an idindex at their place on ld->units (u->index). */
-static int register_unit(loader *ld, unit *u, const yr_event *ev, bool *dup)
+/* Register id in an idindex at place on list (the entity may not be on
+ * the list yet); its ploc is where_offset bytes into the entity. */
+static int register_place(loader *ld, idindex *ids, const vec *list,
+			  const char *id, uint32_t place, size_t where_offset,
+			  const yr_event *ev, const char *what, bool *dup)
 {
-	void *const *units = ld->units.items;
+	void *const *items = list->items;
 	uint32_t first = 0;
-	int rc = idindex_put(&ld->plan->unit_ids, units, u->id, u->index,
-			     &first);
+	int rc = idindex_put(ids, items, id, place, &first);
 
 	if (rc < 0)
 		return PC_ENOMEM;
 	if (rc == 1)
-		duplicate_id(ld, units[first], offsetof(unit, where), ev,
-			     "unit", u->id, dup);
+		duplicate_id(ld, items[first], where_offset, ev, what, id, dup);
 	return 0;
 }
 
-/* People go in an idindex: the place is the one parse_person gives p
- * when it keeps it (the next on ld->people). */
+/* Units at their place on ld->units (u->index). */
+static int register_unit(loader *ld, unit *u, const yr_event *ev, bool *dup)
+{
+	return register_place(ld, &ld->plan->unit_ids, &ld->units, u->id,
+			      u->index, offsetof(unit, where), ev, "unit", dup);
+}
+
+/* People at the place parse_person gives p when it keeps it (the next
+ * on ld->people). */
 static int register_person(loader *ld, person *p, const yr_event *ev,
 			   bool *dup)
 {
-	void *const *people = ld->people.items;
-	uint32_t first = 0;
-	int rc = idindex_put(&ld->plan->person_ids, people, p->id,
-			     (uint32_t)ld->people.n, &first);
-
-	if (rc < 0)
-		return PC_ENOMEM;
-	if (rc == 1)
-		duplicate_id(ld, people[first], offsetof(person, where), ev,
-			     "person", p->id, dup);
-	return 0;
+	return register_place(ld, &ld->plan->person_ids, &ld->people, p->id,
+			      (uint32_t)ld->people.n, offsetof(person, where),
+			      ev, "person", dup);
 }
 
 /* ---- attrs, tags, staff -------------------------------------------------- */
