@@ -554,9 +554,6 @@ static int each(loader *ld, const char *expected, item_fn fn, void *arg)
 	}
 }
 
-/* The id of a new entity: registered in its namespace at once, so the
- * first definition in document order keeps the id (nested units too).
- * *dup is set when it was already taken. */
 /* The entity first with this id is first; its ploc is where_offset
  * bytes in. */
 static void duplicate_id(loader *ld, const void *first, size_t where_offset,
@@ -572,6 +569,9 @@ static void duplicate_id(loader *ld, const void *first, size_t where_offset,
 	*dup = true;
 }
 
+/* The id of a new entity: registered in its namespace at once, so the
+ * first definition in document order keeps the id (nested units too).
+ * *dup is set when it was already taken. */
 static int register_id(loader *ld, idmap *ids, const char *id, void *entity,
 		       size_t where_offset, const yr_event *ev,
 		       const char *what, bool *dup)

@@ -64,7 +64,7 @@ typedef struct title {
 	const char *id, *name, *kind;   /* kind: NULL when absent */
 	leadership leadership;
 	ploc where;
-	uint32_t index;
+	uint32_t index;         /* in plan->titles (position->title_at) */
 } title;
 
 typedef struct unit unit;

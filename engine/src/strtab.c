@@ -262,24 +262,29 @@ void idindex_free(idindex *m)
 #define SLOT_HASH(s) ((uint32_t)((s) >> 32))
 #define SLOT_PLACE(s) ((uint32_t)(s) - 1)
 
+/* Put slot s in the first free slot of its run (slots has room). */
+static void slot_insert(uint64_t *slots, size_t cap, uint64_t s)
+{
+	size_t j;
+
+	for (j = SLOT_HASH(s) & (cap - 1); slots[j]; j = (j + 1) & (cap - 1))
+		;
+	slots[j] = s;
+}
+
 /* Grow at three quarters full: a probe compares hashes within the
  * table and reads an entity only on a match, so longer runs cost
  * little. The hashes are in the slots, so a rehash reads no entity. */
 static int idindex_rehash(idindex *m)
 {
-	size_t ncap = m->cap ? m->cap * 2 : 64, i, j;
+	size_t ncap = m->cap ? m->cap * 2 : 64, i;
 	uint64_t *ns = table_alloc(ncap, sizeof *ns);
 
 	if (!ns)
 		return -1;
-	for (i = 0; i < m->cap; i++) {
-		uint64_t s = m->slots[i];
-		if (!s)
-			continue;
-		for (j = SLOT_HASH(s) & (ncap - 1); ns[j]; j = (j + 1) & (ncap - 1))
-			;
-		ns[j] = s;
-	}
+	for (i = 0; i < m->cap; i++)
+		if (m->slots[i])
+			slot_insert(ns, ncap, m->slots[i]);
 	table_free(m->slots, m->cap, sizeof *m->slots);
 	m->slots = ns;
 	m->cap = ncap;
@@ -346,18 +351,15 @@ void *idindex_get(const idindex *m, void *const *items, const char *text,
 void idindex_rebuild(idindex *m, void *const *items, uint32_t n)
 {
 	uint32_t k;
-	size_t i;
 
 	if (!m->cap)
 		return;
 	memset(m->slots, 0, m->cap * sizeof *m->slots);
 	m->count = 0;
 	for (k = 0; k < n && (m->count + 1) * 4 <= m->cap * 3; k++) {
-		uint32_t h = str_hash(entity_id(items, k));
+		uint64_t h = str_hash(entity_id(items, k));
 
-		for (i = h & (m->cap - 1); m->slots[i]; i = (i + 1) & (m->cap - 1))
-			;
-		m->slots[i] = (uint64_t)h << 32 | (uint64_t)(k + 1);
+		slot_insert(m->slots, m->cap, h << 32 | (uint64_t)(k + 1));
 		m->count++;
 	}
 }
