@@ -81,6 +81,21 @@ static unit *unit_by_id(const pc_plan *plan, const char *id)
 	return u;
 }
 
+/* The value of key in a, which must be there with this type and text. */
+static const value *assert_attr(const attrs *a, const char *key,
+				value_type type, const char *text)
+{
+	const value *v = attrs_get(a, key);
+
+	if (!v) {
+		fail_msg("no attribute %s", key);
+		return NULL;
+	}
+	assert_int_equal(v->type, type);
+	assert_string_equal(v->text, text);
+	return v;
+}
+
 /* The person map is given back at the end of loading (load.c): look
  * through the list, and check that the map is indeed empty. */
 static person *person_by_id(const pc_plan *plan, const char *id)
@@ -213,20 +228,11 @@ static void check_valid_model(const pc_plan *plan)
 	assert_string_equal(p3->name, "P3");
 
 	/* attrs types. */
-	v = attrs_get(&p1->attrs, "party_member");
-	assert_non_null(v);
-	assert_int_equal(v->type, VAL_BOOL);
-	assert_string_equal(v->text, "true");
-	v = attrs_get(&p1->attrs, "born");
-	assert_int_equal(v->type, VAL_DATE);
-	assert_string_equal(v->text, "1968-04-01");
-	v = attrs_get(&p1->attrs, "grade");
-	assert_int_equal(v->type, VAL_INT);
+	assert_attr(&p1->attrs, "party_member", VAL_BOOL, "true");
+	assert_attr(&p1->attrs, "born", VAL_DATE, "1968-04-01");
+	v = assert_attr(&p1->attrs, "grade", VAL_INT, "3");
 	assert_int_equal(v->num, 3);
-	assert_string_equal(v->text, "3");
-	v = attrs_get(&p1->attrs, "note");
-	assert_int_equal(v->type, VAL_STRING);
-	assert_string_equal(v->text, "12");
+	assert_attr(&p1->attrs, "note", VAL_STRING, "12");
 	assert_null(attrs_get(&p1->attrs, "missing"));
 	assert_string_equal(p1->attrs.items[0]->key, "party_member");
 	/* Equal pairs are shared; the same text of another type is
@@ -767,20 +773,12 @@ static void typed_pairs_share_canonical_text(void **state)
 	assert_ptr_equal(a->attrs.items[0], b->attrs.items[0]);
 	assert_ptr_equal(a->attrs.items[1], b->attrs.items[1]);
 	assert_ptr_equal(a->attrs.items[2], b->attrs.items[2]);
-	v = attrs_get(&b->attrs, "n");
-	assert_int_equal(v->type, VAL_INT);
-	assert_string_equal(v->text, "12");
-	v = attrs_get(&b->attrs, "d");
-	assert_int_equal(v->type, VAL_DATE);
-	assert_string_equal(v->text, "2019-06-30");
-	v = attrs_get(&c->attrs, "n");
-	assert_int_equal(v->type, VAL_STRING);
-	assert_string_equal(v->text, "12");
+	assert_attr(&b->attrs, "n", VAL_INT, "12");
+	assert_attr(&b->attrs, "d", VAL_DATE, "2019-06-30");
+	assert_attr(&c->attrs, "n", VAL_STRING, "12");
 	assert_ptr_not_equal(c->attrs.items[0], a->attrs.items[0]);
-	v = attrs_get(&c->attrs, "t");
-	assert_int_equal(v->type, VAL_BOOL);
+	v = assert_attr(&c->attrs, "t", VAL_BOOL, "false");
 	assert_int_equal(v->num, 0);
-	assert_string_equal(v->text, "false");
 	assert_ptr_not_equal(c->attrs.items[2], a->attrs.items[2]);
 	pc_plan_free(plan);
 }
