@@ -71,6 +71,10 @@ typedef struct pc_limits {
 	uint32_t max_regex_len;      /* bytes of one regular expression (4,096) */
 	uint32_t regex_match_limit;  /* PCRE2 match limit (1,000,000) */
 	uint32_t regex_depth_limit;  /* PCRE2 depth limit (10,000) */
+	/* Not a limit: an input of at least this many bytes is parsed by
+	 * libyaml on a thread of its own while the model is built from its
+	 * events (1 MiB); 0: never. The result is the same either way. */
+	uint64_t parse_thread_min;
 } pc_limits;
 
 void pc_limits_default(pc_limits *limits);

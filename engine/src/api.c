@@ -33,6 +33,7 @@ void pc_limits_default(pc_limits *l)
 	l->max_regex_len = 4096;
 	l->regex_match_limit = 1000000;
 	l->regex_depth_limit = 10000;
+	l->parse_thread_min = 1ULL << 20;
 }
 
 const char *pc_severity_name(pc_severity sev)

@@ -6,11 +6,34 @@
 #include "strtab.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <yaml.h>
+
+/* What is rare (errors, anchors, aliases) is kept out of the way of the
+ * functions that every event passes through, which are inlined into the
+ * loops. */
+#define YR_LIKELY(x) __builtin_expect(!!(x), 1)
+#define YR_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define YR_COLD __attribute__((cold, noinline))
+#define YR_HOT inline __attribute__((always_inline))
+
+/* The live event as the reader uses it, whichever thread parsed it. */
+typedef struct live_ev {
+	yaml_event_type_t type;
+	bool plain;              /* scalar: plain and not tagged !!str */
+	const char *text;        /* scalar value or alias name, else "" */
+	size_t len;
+	const char *anchor;      /* a node's anchor, or NULL */
+	uint32_t line, col;      /* 1-based start */
+} live_ev;
+
+typedef struct ypipe ypipe;
 
 /* One event of an anchored node, kept for replay. */
 typedef struct rec_ev {
@@ -55,10 +78,9 @@ struct scratch_chunk {
 };
 
 struct yreader {
+	/* libyaml's thread, when there is one, writes these (see the pipe
+	 * below). */
 	yaml_parser_t parser;
-	bool parser_ready;
-	yaml_event_t cur;        /* the last live event (zeroed when none:
-				   yaml_event_delete takes that) */
 	FILE *fp;
 	const char *text;        /* string input (NULL for a file) */
 	size_t text_len;
@@ -68,7 +90,16 @@ struct yreader {
 	bool over_scan;          /* see scan_too_far() */
 	int io_errno;
 	yaml_mark_t event_end;   /* where the last live event ended */
+	/* A cache line between what the two threads write, so that neither
+	 * takes the other's line away on every event. */
+	char apart[64];
 
+	bool parser_ready;
+	yaml_event_t cur;        /* the last live event when libyaml runs on
+				   the reader's thread (zeroed when none:
+				   yaml_event_delete takes that) */
+	live_ev live;            /* the last live event */
+	ypipe *pipe;             /* NULL, or libyaml's thread (see below) */
 	pc_limits limits;
 	problems *probs;
 	pc_errors *errors;
@@ -133,6 +164,11 @@ static int oom(yreader *r)
 static void set_slow(yreader *r)
 {
 	r->slow = r->status < 0 || r->nframes || r->nopen;
+}
+
+bool yr_parse_thread(const yreader *r)
+{
+	return r->pipe != NULL;
 }
 
 int yr_status(const yreader *r)
@@ -218,6 +254,372 @@ static int string_handler(void *data, unsigned char *buffer, size_t size,
 	return 1;
 }
 
+/* ---- the live event -------------------------------------------------------- */
+
+/* The fields of a libyaml event that the reader reads. */
+static YR_HOT void live_from_event(live_ev *l, const yaml_event_t *e)
+{
+	l->type = e->type;
+	l->line = (uint32_t)e->start_mark.line + 1;
+	l->col = (uint32_t)e->start_mark.column + 1;
+	if (YR_LIKELY(e->type == YAML_SCALAR_EVENT)) {
+		const char *tag = (const char *)e->data.scalar.tag;
+
+		l->text = (const char *)e->data.scalar.value;
+		l->len = e->data.scalar.length;
+		l->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		if (YR_UNLIKELY(tag != NULL) && l->plain)
+			l->plain = strcmp(tag, "tag:yaml.org,2002:str") != 0;
+		l->anchor = (const char *)e->data.scalar.anchor;
+		return;
+	}
+	l->text = "";
+	l->len = 0;
+	l->plain = false;
+	l->anchor = NULL;
+	if (e->type == YAML_MAPPING_START_EVENT)
+		l->anchor = (const char *)e->data.mapping_start.anchor;
+	else if (e->type == YAML_SEQUENCE_START_EVENT)
+		l->anchor = (const char *)e->data.sequence_start.anchor;
+	else if (e->type == YAML_ALIAS_EVENT) {
+		l->text = (const char *)e->data.alias.anchor;
+		l->len = strlen(l->text);
+	}
+}
+
+/* ---- libyaml on a thread of its own ----------------------------------------
+ *
+ * Loading a large plan spends about two thirds of its time in libyaml,
+ * and the reader cannot take an event before libyaml has made it. For a
+ * large input (pc_limits parse_thread_min), libyaml runs on a second
+ * thread up to a few batches of events ahead of the reader, so that the
+ * two halves of the work overlap: a load then takes little more
+ * wall-clock time than the parse alone. The events cross over in batches
+ * with their texts copied, so that the threads meet once a batch, not
+ * once an event, and each frees only what it allocated.
+ *
+ * The parser thread owns the parser, the input and the fields its read
+ * handler sets (bytes_read, over_size, over_scan, io_errno, event_end)
+ * until it hands over the batch that ends the stream; the reader looks at
+ * them only after it has taken that batch (the acquire of head). */
+#define PIPE_BATCHES 4                  /* batches in flight */
+#define PIPE_EVENTS 8192                /* events in a batch: ~1 ms */
+#define PIPE_TEXT ((size_t)64 << 10)    /* text bytes of a batch, at first */
+#define PIPE_STACK ((size_t)256 << 10)  /* libyaml does not recurse */
+
+/* An event in a batch. Its texts are at off in the batch's text: the
+ * scalar's value or the alias's name, NUL-ended (an empty one for a node
+ * start with an anchor), then the anchor, NUL-ended. */
+typedef struct pipe_ev {
+	size_t off;
+	size_t len;
+	uint32_t line, col;
+	uint8_t type;            /* yaml_event_type_t */
+	uint8_t plain;
+	uint8_t text;            /* TEXT_NONE, TEXT_FULL, TEXT_CUT */
+	uint8_t has_anchor;
+} pipe_ev;
+
+/* A scalar over max_scalar_len is passed on as "" with its length, which
+ * is all the reader needs to report it. */
+enum { TEXT_NONE, TEXT_FULL, TEXT_CUT };
+
+/* How a batch leaves the stream: open, ended, or stopped after its events
+ * because libyaml failed (its parser says why) or memory ran out. */
+enum { PIPE_MORE, PIPE_END, PIPE_FAILED, PIPE_NOMEM };
+
+typedef struct pipe_batch {
+	pipe_ev *ev;
+	size_t n;
+	char *text;
+	size_t used, size;
+	int end;
+} pipe_batch;
+
+struct ypipe {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t emptied;  /* tail moved, or stop */
+	atomic_size_t head;      /* batches filled: stored under the lock,
+				    read without it */
+	size_t tail;             /* batches given back (head - tail <=
+				    PIPE_BATCHES): the reader alone writes
+				    it, under the lock */
+	bool stop;               /* the reader is closing */
+	bool parser_waits;       /* for emptied */
+	pipe_batch b[PIPE_BATCHES];
+	char apart[64];          /* as in struct yreader */
+	/* The reader's side alone. */
+	pipe_batch *cur;         /* the batch being read; NULL before one */
+	size_t pos;
+};
+
+/* The texts of e into b: 0; 1 when they do not fit in what is left of a
+ * batch that has events (e goes first into the next one); -1 out of
+ * memory. The parser thread allocates with malloc, as libyaml does on it:
+ * pc_malloc's fault injection counts allocations of one thread. */
+static int pipe_put(yreader *r, pipe_batch *b, const yaml_event_t *e)
+{
+	pipe_ev *pe = &b->ev[b->n];
+	live_ev l;
+	size_t tlen = 0, alen = 0;
+
+	live_from_event(&l, e);
+	pe->len = l.len;
+	pe->line = l.line;
+	pe->col = l.col;
+	pe->type = (uint8_t)l.type;
+	pe->plain = l.plain;
+	if (l.anchor)
+		alen = strlen(l.anchor) + 1;
+	pe->text = TEXT_NONE;
+	if (l.type == YAML_SCALAR_EVENT || l.type == YAML_ALIAS_EVENT || alen) {
+		pe->text = TEXT_FULL;
+		tlen = l.len + 1;
+		if (l.type == YAML_SCALAR_EVENT &&
+		    l.len > r->limits.max_scalar_len) {
+			pe->text = TEXT_CUT;
+			tlen = 1;
+		}
+	}
+	pe->has_anchor = alen != 0;
+	if (tlen + alen > b->size - b->used) {
+		char *t;
+
+		if (b->n)
+			return 1;
+		/* Alone in the batch and still too long: a long scalar. */
+		t = realloc(b->text, tlen + alen); /* NOLINT(cppcoreguidelines-no-malloc) */
+		if (!t)
+			return -1;
+		b->text = t;
+		b->size = tlen + alen;
+	}
+	pe->off = b->used;
+	if (tlen) {
+		if (pe->text == TEXT_FULL)
+			memcpy(b->text + b->used, l.text, l.len);
+		b->text[b->used + tlen - 1] = '\0';
+		b->used += tlen;
+	}
+	if (alen) {
+		memcpy(b->text + b->used, l.anchor, alen);
+		b->used += alen;
+	}
+	b->n++;
+	return 0;
+}
+
+static void *pipe_main(void *arg)
+{
+	yreader *r = arg;
+	ypipe *p = r->pipe;
+	yaml_event_t e;
+	bool have = false;       /* e is an event not yet in a batch */
+	int end = PIPE_MORE;
+
+	while (end == PIPE_MORE) {
+		pipe_batch *b, w;
+		size_t head;
+
+		pthread_mutex_lock(&p->lock);
+		head = atomic_load_explicit(&p->head, memory_order_relaxed);
+		while (head - p->tail == PIPE_BATCHES && !p->stop) {
+			p->parser_waits = true;
+			pthread_cond_wait(&p->emptied, &p->lock);
+			p->parser_waits = false;
+		}
+		if (p->stop) {
+			pthread_mutex_unlock(&p->lock);
+			break;
+		}
+		b = &p->b[head % PIPE_BATCHES];
+		pthread_mutex_unlock(&p->lock);
+		/* Filled in a copy of its own: the batch headers share cache
+		 * lines with the one the reader is on. */
+		w = *b;
+		w.n = 0;
+		w.used = 0;
+		while (w.n < PIPE_EVENTS) {
+			yaml_event_type_t type;
+			int rc;
+
+			if (!have) {
+				if (!yaml_parser_parse(&r->parser, &e)) {
+					end = PIPE_FAILED;
+					break;
+				}
+				r->event_end = e.end_mark;
+				have = true;
+			}
+			if ((rc = pipe_put(r, &w, &e)) != 0) {
+				if (rc < 0)
+					end = PIPE_NOMEM;
+				break;
+			}
+			type = e.type;
+			yaml_event_delete(&e);
+			have = false;
+			if (type == YAML_STREAM_END_EVENT) {
+				end = PIPE_END;
+				break;
+			}
+		}
+		w.end = end;
+		pthread_mutex_lock(&p->lock);
+		*b = w;
+		/* The reader looks for it (pipe_turn): waking a thread is a
+		 * system call, and a slow one on a virtual machine, here on
+		 * the thread that sets the pace. */
+		atomic_store_explicit(&p->head, head + 1, memory_order_release);
+		pthread_mutex_unlock(&p->lock);
+	}
+	if (have)
+		yaml_event_delete(&e);
+	return NULL;
+}
+
+static void pipe_free(ypipe *p)
+{
+	size_t i;
+
+	for (i = 0; i < PIPE_BATCHES; i++) {
+		pc_free(p->b[i].ev);
+		/* Allocated by pc_malloc, or grown by realloc on the parser
+		 * thread: both are the C library's. */
+		pc_free(p->b[i].text);
+	}
+	pc_free(p);
+}
+
+/* Start libyaml's thread once the input is set, if the input is large
+ * enough to gain from it. Whatever fails here only leaves libyaml on the
+ * reader's thread. */
+static void pipe_start(yreader *r, uint64_t size)
+{
+	pthread_attr_t attr;
+	bool has_attr;
+	ypipe *p;
+	size_t i;
+	int rc;
+
+	if (!r->limits.parse_thread_min || size < r->limits.parse_thread_min)
+		return;
+	if (!(p = pc_calloc(1, sizeof *p)))
+		return;
+	atomic_init(&p->head, 0);
+	for (i = 0; i < PIPE_BATCHES; i++) {
+		p->b[i].ev = pc_malloc(PIPE_EVENTS * sizeof *p->b[i].ev);
+		p->b[i].text = pc_malloc(PIPE_TEXT);
+		p->b[i].size = PIPE_TEXT;
+		if (!p->b[i].ev || !p->b[i].text) {
+			pipe_free(p);
+			return;
+		}
+	}
+	if (pthread_mutex_init(&p->lock, NULL) != 0) {
+		pipe_free(p);
+		return;
+	}
+	if (pthread_cond_init(&p->emptied, NULL) != 0)
+		goto no_emptied;
+	has_attr = pthread_attr_init(&attr) == 0;
+	if (has_attr)
+		(void)pthread_attr_setstacksize(&attr, PIPE_STACK);
+	r->pipe = p;
+	rc = pthread_create(&p->thread, has_attr ? &attr : NULL, pipe_main, r);
+	if (has_attr)
+		pthread_attr_destroy(&attr);
+	if (rc == 0)
+		return;
+	r->pipe = NULL;
+	pthread_cond_destroy(&p->emptied);
+no_emptied:
+	pthread_mutex_destroy(&p->lock);
+	pipe_free(p);
+}
+
+/* Stop and join libyaml's thread: it ends the batch it is on. */
+static void pipe_stop(yreader *r)
+{
+	ypipe *p = r->pipe;
+
+	pthread_mutex_lock(&p->lock);
+	p->stop = true;
+	pthread_cond_signal(&p->emptied);
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(p->thread, NULL);
+	pthread_cond_destroy(&p->emptied);
+	pthread_mutex_destroy(&p->lock);
+	pipe_free(p);
+	r->pipe = NULL;
+}
+
+/* How long the reader sleeps between looks for a batch. A batch takes
+ * libyaml about a millisecond, and a wake-up of a sleeping thread costs
+ * the one that wakes it: on a virtual machine, looking every 50 µs made
+ * a check of the 63-province plan take more time (wall clock) than
+ * looking every 500 µs, and a third more processor time. */
+static const struct timespec pipe_nap = { 0, 500000 };
+
+/* Give back the batch read to its end and wait for the next one: 0 with
+ * an event in it, or how the stream ended (PIPE_END, PIPE_FAILED,
+ * PIPE_NOMEM). */
+static YR_COLD int pipe_turn(yreader *r)
+{
+	ypipe *p = r->pipe;
+
+	for (;;) {
+		if (p->cur) {
+			if (p->cur->end != PIPE_MORE)
+				return p->cur->end;
+			pthread_mutex_lock(&p->lock);
+			p->tail++;
+			if (p->parser_waits)
+				pthread_cond_signal(&p->emptied);
+			pthread_mutex_unlock(&p->lock);
+		}
+		/* Only this thread moves tail. The reader is the faster of
+		 * the two, so it waits for nearly every batch: a short sleep
+		 * between looks costs it nothing that matters. */
+		while (atomic_load_explicit(&p->head, memory_order_acquire) ==
+		       p->tail)
+			nanosleep(&pipe_nap, NULL);
+		p->cur = &p->b[p->tail % PIPE_BATCHES];
+		p->pos = 0;
+		if (p->cur->n)
+			return 0;
+	}
+}
+
+/* The next event from libyaml's thread into r->live: 0, or as pipe_turn. */
+static YR_HOT int pipe_fetch(yreader *r)
+{
+	ypipe *p = r->pipe;
+	const pipe_ev *e;
+	live_ev *l = &r->live;
+	int rc;
+
+	if (YR_UNLIKELY(!p->cur || p->pos == p->cur->n) &&
+	    (rc = pipe_turn(r)) != 0)
+		return rc;
+	e = &p->cur->ev[p->pos++];
+	l->type = (yaml_event_type_t)e->type;
+	l->line = e->line;
+	l->col = e->col;
+	l->len = e->len;
+	l->plain = e->plain;
+	l->text = "";
+	l->anchor = NULL;
+	if (e->text != TEXT_NONE) {
+		l->text = p->cur->text + e->off;
+		if (e->has_anchor)
+			l->anchor = l->text +
+				    (e->text == TEXT_FULL ? e->len + 1 : 1);
+	}
+	return 0;
+}
+
 static int reader_new(yreader **out, const char *name, const pc_limits *limits,
 		      problems *probs, pc_errors *errors)
 {
@@ -264,6 +666,7 @@ int yr_open_file(yreader **out, const char *path, const pc_limits *limits,
 {
 	yreader *r;
 	struct stat st;
+	uint64_t size = 0;
 	int rc = reader_new(&r, path, limits, probs, errors);
 
 	if (rc < 0)
@@ -279,6 +682,9 @@ int yr_open_file(yreader **out, const char *path, const pc_limits *limits,
 		return PC_EIO;
 	}
 	if (fstat(fileno(r->fp), &st) == 0) {
+		/* Only a regular file's size is known before reading it. */
+		if (S_ISREG(st.st_mode))
+			size = (uint64_t)st.st_size;
 		if (S_ISDIR(st.st_mode)) {
 			errors_add(errors, path, 0, 0,
 				   "is a directory, not a YAML file");
@@ -297,6 +703,7 @@ int yr_open_file(yreader **out, const char *path, const pc_limits *limits,
 		}
 	}
 	yaml_parser_set_input(&r->parser, read_handler, r);
+	pipe_start(r, size);
 	*out = r;
 	return 0;
 }
@@ -321,6 +728,7 @@ int yr_open_string(yreader **out, const char *name, const char *text,
 	r->text = text;
 	r->text_len = len;
 	yaml_parser_set_input(&r->parser, string_handler, r);
+	pipe_start(r, len);
 	*out = r;
 	return 0;
 }
@@ -331,6 +739,8 @@ void yr_close(yreader *r)
 
 	if (!r)
 		return;
+	if (r->pipe)
+		pipe_stop(r);
 	yaml_event_delete(&r->cur);
 	if (r->parser_ready)
 		yaml_parser_delete(&r->parser);
@@ -454,14 +864,6 @@ static int syntax_error(yreader *r)
 		    p->problem ? p->problem : "unknown error");
 }
 
-/* Every event passes through the functions below that are inlined into
- * the loops: what is rare (errors, anchors, aliases) is kept out of their
- * way in functions of its own. */
-#define YR_LIKELY(x) __builtin_expect(!!(x), 1)
-#define YR_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define YR_COLD __attribute__((cold, noinline))
-#define YR_HOT inline __attribute__((always_inline))
-
 /* The failures of the functions that fill an event set its type to
  * YR_NONE first: fail() is variadic, so the static analyser does not see
  * that it returns a negative code, and would take *ev as used unset. */
@@ -482,16 +884,42 @@ static YR_COLD int parse_failed(yreader *r, yr_event *ev)
 	return syntax_error(r);
 }
 
-/* The next live event into r->cur; ev (or NULL) is the event the caller
+/* The end of the stream from libyaml's thread: what libyaml itself would
+ * have said on this thread. */
+static YR_COLD int pipe_ended(yreader *r, yr_event *ev, int how)
+{
+	if (how == PIPE_END) {
+		/* libyaml gives an empty event after the stream's end. */
+		memset(&r->live, 0, sizeof r->live);
+		r->live.type = YAML_NO_EVENT;
+		r->live.text = "";
+		return 0;
+	}
+	if (ev)
+		no_event(ev);
+	if (how == PIPE_NOMEM)
+		return oom(r);
+	return syntax_error(r);
+}
+
+/* The next live event into r->live; ev (or NULL) is the event the caller
  * fills from it. */
 static YR_HOT int live_fetch(yreader *r, yr_event *ev)
 {
+	int rc;
+
+	if (r->pipe) {
+		if (YR_UNLIKELY((rc = pipe_fetch(r)) != 0))
+			return pipe_ended(r, ev, rc);
+		return 0;
+	}
 	/* The current event is all zero before the first one, which
 	 * yaml_event_delete takes. */
 	yaml_event_delete(&r->cur);
 	if (YR_UNLIKELY(!yaml_parser_parse(&r->parser, &r->cur)))
 		return parse_failed(r, ev);
 	r->event_end = r->cur.end_mark;
+	live_from_event(&r->live, &r->cur);
 	return 0;
 }
 
@@ -635,7 +1063,7 @@ static int next_replayed(yreader *r, yr_event *ev, uint32_t *alias)
 /* An alias in the input: its recording in r->alias_rec. */
 static YR_COLD int live_alias(yreader *r, yr_event *ev)
 {
-	const char *name = (const char *)r->cur.data.alias.anchor;
+	const char *name = r->live.text;
 	void *v = idmap_get(&r->anchors, name, strlen(name));
 	uint32_t idx;
 
@@ -664,7 +1092,7 @@ static YR_COLD int scalar_too_long(yreader *r, yr_event *ev)
 		    "a scalar of %zu bytes is over the limit "
 		    "of %llu bytes: shorten it (no field of a "
 		    "plan or rule pack needs that much text)",
-		    r->cur.data.scalar.length,
+		    r->live.len,
 		    (unsigned long long)r->limits.max_scalar_len);
 }
 
@@ -710,28 +1138,23 @@ static YR_COLD int record_end(yreader *r, const yr_event *ev)
  * no recording is open (the fast path), so only an anchor is looked for. */
 static YR_HOT int next_live(yreader *r, yr_event *ev, bool unrecorded)
 {
-	const yaml_event_t *e = &r->cur;
+	const live_ev *e = &r->live;
 	const char *anchor;
 	int rc;
 
 	if ((rc = live_fetch(r, ev)) < 0)
 		return rc;
-	ev->line = (uint32_t)e->start_mark.line + 1;
-	ev->col = (uint32_t)e->start_mark.column + 1;
+	ev->line = e->line;
+	ev->col = e->col;
+	anchor = e->anchor;
 	/* Two events in three are scalars: tested before the switch. */
 	if (YR_LIKELY(e->type == YAML_SCALAR_EVENT)) {
-		const char *tag = (const char *)e->data.scalar.tag;
-
-		if (YR_UNLIKELY(e->data.scalar.length >
-				r->limits.max_scalar_len))
+		if (YR_UNLIKELY(e->len > r->limits.max_scalar_len))
 			return scalar_too_long(r, ev);
 		ev->type = YR_SCALAR;
-		ev->text = (const char *)e->data.scalar.value;
-		ev->len = e->data.scalar.length;
-		ev->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-		if (YR_UNLIKELY(tag != NULL) && ev->plain)
-			ev->plain = strcmp(tag, "tag:yaml.org,2002:str") != 0;
-		anchor = (const char *)e->data.scalar.anchor;
+		ev->text = e->text;
+		ev->len = e->len;
+		ev->plain = e->plain;
 		if (YR_UNLIKELY((!unrecorded && r->nopen) || anchor))
 			return record_live(r, ev, anchor);
 		return 0;
@@ -739,11 +1162,9 @@ static YR_HOT int next_live(yreader *r, yr_event *ev, bool unrecorded)
 	switch (e->type) {
 	case YAML_MAPPING_START_EVENT:
 		ev->type = YR_MAP_START;
-		anchor = (const char *)e->data.mapping_start.anchor;
 		goto start;
 	case YAML_SEQUENCE_START_EVENT:
 		ev->type = YR_SEQ_START;
-		anchor = (const char *)e->data.sequence_start.anchor;
 start:
 		ev->text = "";
 		ev->len = 0;
@@ -875,13 +1296,13 @@ int yr_begin(yreader *r, yr_event *root)
 
 	if ((rc = live_fetch(r, NULL)) < 0)
 		return rc;
-	if (r->cur.type != YAML_STREAM_START_EVENT)
+	if (r->live.type != YAML_STREAM_START_EVENT)
 		return fail(r, PC_ESYNTAX, 1, 1, "not a YAML stream");
 	if ((rc = live_fetch(r, NULL)) < 0)
 		return rc;
-	if (r->cur.type == YAML_STREAM_END_EVENT)
+	if (r->live.type == YAML_STREAM_END_EVENT)
 		return 0;
-	if (r->cur.type != YAML_DOCUMENT_START_EVENT)
+	if (r->live.type != YAML_DOCUMENT_START_EVENT)
 		return fail(r, PC_ESYNTAX, 1, 1, "not a YAML document");
 	if ((rc = yr_next(r, root)) < 0)
 		return rc;
@@ -896,15 +1317,13 @@ int yr_finish(yreader *r)
 		return r->status;
 	if ((rc = live_fetch(r, NULL)) < 0)
 		return rc;
-	if (r->cur.type != YAML_DOCUMENT_END_EVENT)
-		return fail(r, PC_ESYNTAX, (uint32_t)r->cur.start_mark.line + 1,
-			    (uint32_t)r->cur.start_mark.column + 1,
+	if (r->live.type != YAML_DOCUMENT_END_EVENT)
+		return fail(r, PC_ESYNTAX, r->live.line, r->live.col,
 			    "unexpected content after the document");
 	if ((rc = live_fetch(r, NULL)) < 0)
 		return rc;
-	if (r->cur.type == YAML_DOCUMENT_START_EVENT)
-		return fail(r, PC_EINVALID, (uint32_t)r->cur.start_mark.line + 1,
-			    (uint32_t)r->cur.start_mark.column + 1,
+	if (r->live.type == YAML_DOCUMENT_START_EVENT)
+		return fail(r, PC_EINVALID, r->live.line, r->live.col,
 			    "a second YAML document: a file holds exactly one "
 			    "(split it into two files)");
 	return 0;

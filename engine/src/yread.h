@@ -91,6 +91,10 @@ int yr_map_next(yreader *r, yr_map *m, yr_event *key);
 /* Stop iterating early (after an error): releases resources. */
 void yr_map_abort(yreader *r, yr_map *m);
 
+/* Whether libyaml parses on a thread of its own (pc_limits
+ * parse_thread_min), which changes nothing else. */
+bool yr_parse_thread(const yreader *r);
+
 /* The fatal problem, if any: code, message, position. */
 int yr_status(const yreader *r);
 const char *yr_file(const yreader *r);

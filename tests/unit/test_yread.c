@@ -108,16 +108,31 @@ static int dump(fx *x, const yr_event *ev)
 	}
 }
 
-static int open_text(fx *x, const char *text, const pc_limits *limits)
+/* pc_limits parse_thread_min for every reader the tests open: main runs
+ * them all with libyaml on the reading thread (0), then on its own (1). */
+static uint64_t thread_min;
+
+static int open_text(fx *x, const char *text, const pc_limits *given)
 {
+	pc_limits limits;
+	int rc;
+
+	if (given)
+		limits = *given;
+	else
+		pc_limits_default(&limits);
+	limits.parse_thread_min = thread_min;
 	memset(x, 0, sizeof *x);
 	x->sink.report = collect;
 	x->sink.ctx = x;
 	x->sink.file = "t.yaml";
 	x->errors = errors_new();
 	assert_non_null(x->errors);
-	return yr_open_string(&x->r, "t.yaml", text, strlen(text), limits,
-			      &x->sink, x->errors);
+	rc = yr_open_string(&x->r, "t.yaml", text, strlen(text), &limits,
+			    &x->sink, x->errors);
+	if (rc == 0)
+		assert_int_equal(yr_parse_thread(x->r), thread_min != 0);
+	return rc;
 }
 
 /* Read a whole document; the reader's result (0 or a fatal code). */
@@ -862,6 +877,13 @@ int main(void)
 		cmocka_unit_test(invalid_utf8),
 		cmocka_unit_test(missing_file),
 	};
+	int failed;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	thread_min = 0;
+	failed = cmocka_run_group_tests_name("libyaml on the reading thread",
+					     tests, NULL, NULL);
+	thread_min = 1;
+	failed += cmocka_run_group_tests_name("libyaml on a thread of its own",
+					      tests, NULL, NULL);
+	return failed;
 }
