@@ -292,6 +292,19 @@ static size_t default_jobs(void)
 	return n > 0 ? (size_t)n : 1;
 }
 
+/* A large plan is parsed on a thread of its own while its model is built
+ * (pc_limits parse_thread_min), so each plan checked takes two
+ * processors at times: when the plans checked at once already take every
+ * processor, the second thread would only make them wait for each other. */
+static uint64_t parse_thread_min(const check_args *a)
+{
+	size_t at_once = a->jobs < a->nplans ? a->jobs : a->nplans;
+
+	if (at_once > 1 && at_once * 2 > default_jobs())
+		return 0;
+	return a->limits.parse_thread_min;
+}
+
 /* Parse the command line into *a. EXIT_CLEAN to go on, -1 after --help
  * (done, exit 0), EXIT_TROUBLE on a usage error (reported). */
 static int parse_args(check_args *a, int argc, char **argv)
@@ -1153,6 +1166,7 @@ int cli_check(int argc, char **argv)
 	}
 	for (i = 0; i < a.nplans; i++)
 		runs[i].path = a.plans[i];
+	a.limits.parse_thread_min = parse_thread_min(&a);
 	check_all(runs, a.nplans, &a, a.jobs);
 	for (i = 0; i < a.nplans; i++) {
 		print_notes(&runs[i], &failed_rules, &hints);
