@@ -92,6 +92,7 @@ struct yreader {
 	yaml_mark_t event_end;   /* where the last live event ended */
 	/* A cache line between what the two threads write, so that neither
 	 * takes the other's line away on every event. */
+	/* cppcheck-suppress unusedStructMember */
 	char apart[64];
 
 	bool parser_ready;
@@ -348,6 +349,7 @@ struct ypipe {
 	bool stop;               /* the reader is closing */
 	bool parser_waits;       /* for emptied */
 	pipe_batch b[PIPE_BATCHES];
+	/* cppcheck-suppress unusedStructMember */
 	char apart[64];          /* as in struct yreader */
 	/* The reader's side alone. */
 	pipe_batch *cur;         /* the batch being read; NULL before one */

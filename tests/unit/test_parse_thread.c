@@ -197,8 +197,38 @@ static bool is_yaml(const char *name)
 	return n > 5 && strcmp(name + n - 5, ".yaml") == 0;
 }
 
-/* Every .yaml file of dir (and of its subfolders, one level down) as a
- * plan and as a rule pack. Returns the number of files. */
+static void compare_file(const char *path, const pc_limits *limits)
+{
+	compare(path, NULL, 0, limits, false);
+	compare(path, NULL, 0, limits, true);
+}
+
+/* The .yaml files of dir; how many. */
+static size_t compare_files(const char *dir, const pc_limits *limits)
+{
+	struct dirent **names;
+	size_t files = 0;
+	char path[4096];
+	int i, n;
+
+	n = scandir(dir, &names, NULL, alphasort);
+	assert_true(n >= 0);
+	for (i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+
+		if (name[0] != '.' && is_yaml(name)) {
+			snprintf(path, sizeof path, "%s/%s", dir, name);
+			compare_file(path, limits);
+			files++;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return files;
+}
+
+/* The .yaml files of dir (down: and of its subfolders, one level down),
+ * each as a plan and as a rule pack. Returns the number of files. */
 static size_t compare_dir(const char *dir, bool down)
 {
 	pc_limits limits;
@@ -219,10 +249,9 @@ static size_t compare_dir(const char *dir, bool down)
 			/* nothing */
 		} else if (down && stat(path, &st) == 0 &&
 			   S_ISDIR(st.st_mode)) {
-			files += compare_dir(path, false);
+			files += compare_files(path, &limits);
 		} else if (is_yaml(name)) {
-			compare(path, NULL, 0, &limits, false);
-			compare(path, NULL, 0, &limits, true);
+			compare_file(path, &limits);
 			files++;
 		}
 		free(names[i]);
