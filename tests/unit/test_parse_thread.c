@@ -217,7 +217,8 @@ static size_t compare_files(const char *dir, const pc_limits *limits)
 		const char *name = names[i]->d_name;
 
 		if (name[0] != '.' && is_yaml(name)) {
-			snprintf(path, sizeof path, "%s/%s", dir, name);
+			assert_true((size_t)snprintf(path, sizeof path, "%s/%s",
+						     dir, name) < sizeof path);
 			compare_file(path, limits);
 			files++;
 		}
@@ -244,7 +245,8 @@ static size_t compare_dir(const char *dir, bool down)
 	for (i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
 
-		snprintf(path, sizeof path, "%s/%s", dir, name);
+		assert_true((size_t)snprintf(path, sizeof path, "%s/%s", dir,
+					     name) < sizeof path);
 		if (name[0] == '.') {
 			/* nothing */
 		} else if (down && stat(path, &st) == 0 &&
