@@ -13,30 +13,39 @@
 #include <sys/mman.h>
 
 #ifdef PC_FAULT_INJECTION
-/* 0: off. Written only by pc_fault_inject and, while injection is on, by
- * the allocation that counts down; while it is off (always, outside
- * tests) allocations only read it, so threads allocating at once do not
- * race on it. pc_fault_inject is not for threaded use (plancheck.h). */
-static unsigned long fault_countdown;
+#include <stdatomic.h>
+
+/* 0: off. While it is off (always, outside tests) an allocation only
+ * reads it. A load or a check may allocate on two threads at once
+ * (libyaml's thread allocates with malloc, but rules run on two threads
+ * through pc_malloc): the countdown is atomic, so that exactly one
+ * allocation is the Nth, whichever thread makes it. */
+static atomic_ulong fault_countdown;
 
 static int fault_now(void)
 {
-	if (fault_countdown == 0)
-		return 0;
-	if (--fault_countdown == 0)
-		return 1;
+	unsigned long n = atomic_load_explicit(&fault_countdown,
+					       memory_order_relaxed);
+
+	while (n != 0) {
+		if (atomic_compare_exchange_weak_explicit(&fault_countdown, &n,
+							  n - 1,
+							  memory_order_relaxed,
+							  memory_order_relaxed))
+			return n == 1;
+	}
 	return 0;
 }
 
 int pc_fault_inject(unsigned long nth)
 {
-	fault_countdown = nth;
+	atomic_store(&fault_countdown, nth);
 	return 0;
 }
 
 unsigned long pc_fault_pending(void)
 {
-	return fault_countdown;
+	return atomic_load(&fault_countdown);
 }
 #else
 unsigned long pc_fault_pending(void) { return 0; }
