@@ -576,7 +576,6 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 	}
 	if ((rc = run_rules(&ctx, limits)) < 0)
 		goto fail;
-	rc = PC_ENOMEM;
 	eval_waivers(&ctx);
 	ctx_free(&ctx);
 	if (ctx.status) {
