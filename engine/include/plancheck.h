@@ -15,9 +15,7 @@
  * Threads: the library keeps no global state, so several threads may use
  * it at once on different objects (each its own plans, rule sets, reports
  * and error lists; plancheck check -j does that); an object is used by
- * one thread at a time. A load or a check of a large input may start one
- * thread of its own, joined before it returns (pc_limits parse_thread_min
- * and check_thread_min). The exception is pc_fault_inject, a test seam with
+ * one thread at a time. The exception is pc_fault_inject, a test seam with
  * one global counter: call it only while no other thread uses the library.
  * (Race detectors may point at PCRE2's JIT compiler, which records facts
  * about the machine in unlocked static variables on first use, always the
@@ -77,10 +75,6 @@ typedef struct pc_limits {
 	 * libyaml on a thread of its own while the model is built from its
 	 * events (1 MiB); 0: never. The result is the same either way. */
 	uint64_t parse_thread_min;
-	/* Not a limit either: a plan of at least this many units has its
-	 * rules run on two threads by pc_check (5,000); 0: on the calling
-	 * thread alone. The report is the same either way. */
-	uint32_t check_thread_min;
 } pc_limits;
 
 void pc_limits_default(pc_limits *limits);

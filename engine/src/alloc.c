@@ -16,10 +16,9 @@
 #include <stdatomic.h>
 
 /* 0: off. While it is off (always, outside tests) an allocation only
- * reads it. A load or a check may allocate on two threads at once
- * (libyaml's thread allocates with malloc, but rules run on two threads
- * through pc_malloc): the countdown is atomic, so that exactly one
- * allocation is the Nth, whichever thread makes it. */
+ * reads it. The countdown is atomic, so that should two threads allocate
+ * through pc_malloc while it is on, exactly one allocation is the Nth,
+ * whichever thread makes it. (libyaml's thread allocates with malloc.) */
 static atomic_ulong fault_countdown;
 
 static int fault_now(void)

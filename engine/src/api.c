@@ -34,7 +34,6 @@ void pc_limits_default(pc_limits *l)
 	l->regex_match_limit = 1000000;
 	l->regex_depth_limit = 10000;
 	l->parse_thread_min = 1ULL << 20;
-	l->check_thread_min = 5000;
 }
 
 const char *pc_severity_name(pc_severity sev)

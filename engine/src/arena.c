@@ -164,34 +164,6 @@ char *arena_printf(arena *a, const char *fmt, ...)
 	return p;
 }
 
-void arena_adopt(arena *dst, arena *src)
-{
-	arena_chunk *tail;
-	arena_hook *h;
-
-	if (src->chunks) {
-		for (tail = src->chunks; tail->next; tail = tail->next)
-			;
-		/* Behind dst's current chunk, which stays first. */
-		if (dst->chunks) {
-			tail->next = dst->chunks->next;
-			dst->chunks->next = src->chunks;
-		} else {
-			dst->chunks = src->chunks;
-			dst->cur = src->cur;
-			dst->end = src->end;
-		}
-	}
-	if (src->hooks) {
-		for (h = src->hooks; h->next; h = h->next)
-			;
-		h->next = dst->hooks;
-		dst->hooks = src->hooks;
-	}
-	dst->total += src->total;
-	arena_init(src);
-}
-
 int arena_on_free(arena *a, void (*fn)(void *), void *ptr)
 {
 	arena_hook *h = arena_alloc(a, sizeof *h);

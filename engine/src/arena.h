@@ -34,9 +34,6 @@ char *arena_strdup(arena *a, const char *s);
 /* printf into the arena. */
 char *arena_printf(arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Give src's memory and hooks to dst: what was allocated in src is freed
- * with dst, and src is left empty. dst goes on allocating where it was. */
-void arena_adopt(arena *dst, arena *src);
 /* Run fn(ptr) when the arena is freed; -1 when out of memory (fn is then
  * run at once, so the caller need not clean up). */
 int arena_on_free(arena *a, void (*fn)(void *), void *ptr);

@@ -292,16 +292,17 @@ static size_t default_jobs(void)
 	return n > 0 ? (size_t)n : 1;
 }
 
-/* A large plan is parsed on a thread of its own while its model is built,
- * and its rules run on two threads (pc_limits parse_thread_min and
- * check_thread_min), so each plan checked takes two processors at times:
- * when the plans checked at once already take every processor, the second
- * thread would only make them wait for each other. */
-static bool second_threads(const check_args *a)
+/* A large plan is parsed on a thread of its own while its model is built
+ * (pc_limits parse_thread_min), so each plan checked takes two
+ * processors at times: when the plans checked at once already take every
+ * processor, the second thread would only make them wait for each other. */
+static uint64_t parse_thread_min(const check_args *a)
 {
 	size_t at_once = a->jobs < a->nplans ? a->jobs : a->nplans;
 
-	return !(at_once > 1 && at_once * 2 > default_jobs());
+	if (at_once > 1 && at_once * 2 > default_jobs())
+		return 0;
+	return a->limits.parse_thread_min;
 }
 
 /* Parse the command line into *a. EXIT_CLEAN to go on, -1 after --help
@@ -1165,10 +1166,7 @@ int cli_check(int argc, char **argv)
 	}
 	for (i = 0; i < a.nplans; i++)
 		runs[i].path = a.plans[i];
-	if (!second_threads(&a)) {
-		a.limits.parse_thread_min = 0;
-		a.limits.check_thread_min = 0;
-	}
+	a.limits.parse_thread_min = parse_thread_min(&a);
 	check_all(runs, a.nplans, &a, a.jobs);
 	for (i = 0; i < a.nplans; i++) {
 		print_notes(&runs[i], &failed_rules, &hints);

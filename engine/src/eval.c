@@ -5,8 +5,6 @@
 #include "problems.h"
 #include "regex.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <string.h>
 
 pc_finding *eval_finding(eval_ctx *ctx, const rule *r, loc where,
@@ -283,17 +281,6 @@ static int filter_match(const pc_regex *re, const char *option,
 	return PC_EREGEX;
 }
 
-static void ctx_free(eval_ctx *ctx)
-{
-	sb_free(&ctx->msg);
-	pc_free(ctx->parents);
-	pc_free(ctx->pair);
-	pc_free(ctx->status_of);
-	ctx->parents = NULL;
-	ctx->pair = ctx->status_of = NULL;
-	ctx->units_ready = false;
-}
-
 static void run_rule(eval_ctx *ctx, const rule *r)
 {
 	switch (r->kind) {
@@ -310,167 +297,6 @@ static void run_rule(eval_ctx *ctx, const rule *r)
 		eval_pattern(ctx, r);
 		break;
 	}
-}
-
-/* ---- rules on two threads ------------------------------------------------
- *
- * After a large plan is loaded, its rules are most of what a check has
- * left to do, and each reads the plan and writes only its own findings.
- * For a plan of pc_limits check_thread_min units or more, two threads (the
- * caller's and one more) take the rules in turn, each into a part of its
- * own: an eval_ctx and a report of its findings and lagging rows. The
- * parts are then put together rule by rule, in the rules' order, so the
- * report is the one a single thread makes, whichever thread ran what. */
-#define PARTS 2
-#define PART_STACK ((size_t)8 << 20)    /* as check -j's workers */
-
-typedef struct part {
-	eval_ctx ctx;
-	pc_report rep;
-} part;
-
-/* What rule i added, and to which part. */
-typedef struct rule_span {
-	uint32_t part;
-	size_t f0, f1;          /* findings [f0, f1) of the part */
-	size_t l0, l1;          /* lagging rows */
-} rule_span;
-
-typedef struct rule_pool {
-	const pc_report *rep;   /* rule_ran, rules */
-	size_t nrules;
-	atomic_size_t next;     /* the next rule to take */
-	rule_span *spans;       /* per rule, written by the part that ran it */
-	part parts[PARTS];
-} rule_pool;
-
-static void pool_run(rule_pool *pool, uint32_t w)
-{
-	part *pt = &pool->parts[w];
-	size_t i;
-
-	while ((i = atomic_fetch_add(&pool->next, 1)) < pool->nrules) {
-		rule_span *sp = &pool->spans[i];
-
-		if (pool->rep->rule_ran[i] != 1 || pt->ctx.status)
-			continue;
-		sp->part = w;
-		sp->f0 = pt->rep.nfindings;
-		sp->l0 = pt->rep.nlagging;
-		run_rule(&pt->ctx, pool->rep->rules->rules[i]);
-		sp->f1 = pt->rep.nfindings;
-		sp->l1 = pt->rep.nlagging;
-	}
-}
-
-static void *pool_main(void *arg)
-{
-	pool_run(arg, 1);
-	return NULL;
-}
-
-/* Rule by rule, the findings and lagging rows of the parts into rep, and
- * the parts' strings into its arena. 0 or PC_ENOMEM. */
-static int pool_merge(rule_pool *pool, pc_report *rep)
-{
-	size_t i;
-	uint32_t w;
-
-	for (i = 0; i < pool->nrules; i++) {
-		const rule_span *sp = &pool->spans[i];
-
-		if (rep->rule_ran[i] != 1)
-			continue;
-		if (report_append(rep, &pool->parts[sp->part].rep, sp->f0,
-				  sp->f1, sp->l0, sp->l1) < 0)
-			return PC_ENOMEM;
-	}
-	for (w = 0; w < PARTS; w++)
-		arena_adopt(&rep->arena, &pool->parts[w].rep.arena);
-	return 0;
-}
-
-static int run_pool(eval_ctx *ctx)
-{
-	pc_report *rep = ctx->report;
-	rule_pool *pool;
-	pthread_attr_t tattr;
-	pthread_t thread;
-	bool has_attr, started;
-	uint32_t w;
-	int rc = PC_ENOMEM;
-
-	pool = pc_calloc(1, sizeof *pool);
-	if (!pool)
-		return PC_ENOMEM;
-	pool->rep = rep;
-	pool->nrules = rep->rules->nrules;
-	atomic_init(&pool->next, 0);
-	pool->spans = pc_calloc(pool->nrules, sizeof *pool->spans);
-	for (w = 0; w < PARTS; w++) {
-		part *pt = &pool->parts[w];
-
-		arena_init(&pt->rep.arena);
-		pt->rep.plan = rep->plan;
-		pt->rep.rules = rep->rules;
-		pt->rep.as_of = rep->as_of;
-		pt->ctx.plan = ctx->plan;
-		pt->ctx.rules = ctx->rules;
-		pt->ctx.report = &pt->rep;
-		pt->ctx.as_of = ctx->as_of;
-	}
-	if (!pool->spans)
-		goto out;
-	has_attr = pthread_attr_init(&tattr) == 0;
-	if (has_attr)
-		(void)pthread_attr_setstacksize(&tattr, PART_STACK);
-	/* A thread that cannot be started leaves every rule to this one. */
-	started = pthread_create(&thread, has_attr ? &tattr : NULL, pool_main,
-				 pool) == 0;
-	if (has_attr)
-		pthread_attr_destroy(&tattr);
-	pool_run(pool, 0);
-	if (started)
-		pthread_join(thread, NULL);
-	rc = 0;
-	for (w = 0; w < PARTS; w++)
-		if (pool->parts[w].ctx.status)
-			rc = pool->parts[w].ctx.status;
-	if (rc == 0)
-		rc = pool_merge(pool, rep);
-out:
-	for (w = 0; w < PARTS; w++) {
-		part *pt = &pool->parts[w];
-
-		ctx_free(&pt->ctx);
-		pc_free(pt->rep.findings);
-		pc_free(pt->rep.lagging);
-		arena_free(&pt->rep.arena);
-	}
-	pc_free(pool->spans);
-	pc_free(pool);
-	return rc;
-}
-
-/* Run the rules that rule_ran marks, on two threads for a large plan. */
-static int run_rules(eval_ctx *ctx, const pc_limits *limits)
-{
-	const pc_report *rep = ctx->report;
-	size_t i, n = rep->rules ? rep->rules->nrules : 0, running = 0;
-
-	for (i = 0; i < n; i++)
-		running += rep->rule_ran[i] == 1;
-	if (running > 1 && limits->check_thread_min &&
-	    ctx->plan->nunits >= limits->check_thread_min)
-		return run_pool(ctx);
-	for (i = 0; i < n; i++) {
-		if (rep->rule_ran[i] != 1)
-			continue;
-		run_rule(ctx, rep->rules->rules[i]);
-		if (ctx->status)
-			return ctx->status;
-	}
-	return 0;
 }
 
 int pc_check(const pc_plan *plan, const pc_ruleset *rules,
@@ -543,7 +369,6 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 	ctx.rules = rules;
 	ctx.report = rep;
 	ctx.as_of = rep->as_of;
-	/* Which rules run, then run them: rule_ran says which. */
 	for (i = 0; i < nrules; i++) {
 		const rule *r = rules->rules[i];
 		int m;
@@ -573,11 +398,19 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 			continue;
 		}
 		rep->rule_ran[i] = 1;
+		run_rule(&ctx, r);
+		if (ctx.status) {
+			rc = ctx.status;
+			goto fail;
+		}
 	}
-	if ((rc = run_rules(&ctx, limits)) < 0)
-		goto fail;
 	eval_waivers(&ctx);
-	ctx_free(&ctx);
+	sb_free(&ctx.msg);
+	pc_free(ctx.parents);
+	pc_free(ctx.pair);
+	pc_free(ctx.status_of);
+	ctx.parents = NULL;
+	ctx.pair = ctx.status_of = NULL;
 	if (ctx.status) {
 		rc = ctx.status;
 		goto fail;
@@ -587,7 +420,10 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 	*out = rep;
 	return 0;
 fail:
-	ctx_free(&ctx);
+	sb_free(&ctx.msg);
+	pc_free(ctx.parents);
+	pc_free(ctx.pair);
+	pc_free(ctx.status_of);
 	pc_report_free(rep);
 	if (errs && errs->count)
 		errors_give(errs, errors);

@@ -67,30 +67,6 @@ pc_lagging *report_add_lagging(pc_report *rep)
 	return l;
 }
 
-int report_append(pc_report *dst, const pc_report *src, size_t f0,
-		  size_t f1, size_t l0, size_t l1)
-{
-	if (f1 > f0) {
-		if (pc_grow(&dst->findings, &dst->findings_cap,
-			    dst->nfindings + (f1 - f0),
-			    sizeof *dst->findings) < 0)
-			return -1;
-		memcpy(dst->findings + dst->nfindings, src->findings + f0,
-		       (f1 - f0) * sizeof *dst->findings);
-		dst->nfindings += f1 - f0;
-	}
-	if (l1 > l0) {
-		if (pc_grow(&dst->lagging, &dst->lagging_cap,
-			    dst->nlagging + (l1 - l0),
-			    sizeof *dst->lagging) < 0)
-			return -1;
-		memcpy(dst->lagging + dst->nlagging, src->lagging + l0,
-		       (l1 - l0) * sizeof *dst->lagging);
-		dst->nlagging += l1 - l0;
-	}
-	return 0;
-}
-
 /* NULL sorts before any string, so a finding without a file comes first. */
 static int cmp_str(const char *a, const char *b)
 {

@@ -31,11 +31,6 @@ pc_finding *report_add(pc_report *rep, const char *rule, pc_severity sev,
 int finding_set_related(pc_report *rep, pc_finding *f, const loc *where,
 			size_t n);
 pc_lagging *report_add_lagging(pc_report *rep);
-/* Append src's findings [f0, f1) and lagging rows [l0, l1) to dst, as
- * they are: their strings stay where they are (see arena_adopt). 0 or -1
- * when out of memory. */
-int report_append(pc_report *dst, const pc_report *src, size_t f0,
-		  size_t f1, size_t l0, size_t l1);
 /* Sort findings by file, line, column, rule id, target id, message, and
  * lagging rows by file, unit, task. */
 void report_sort(pc_report *rep);

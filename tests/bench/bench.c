@@ -196,9 +196,8 @@ out_file:
 	return rc;
 }
 
-/* -1: the library's defaults for parse_thread_min and check_thread_min;
- * else -T's and -C's values. */
-static long long parse_thread_min = -1, check_thread_min = -1;
+/* -1: the library's default for parse_thread_min; else -T's value. */
+static long long parse_thread_min = -1;
 
 static void bench_limits(pc_limits *limits)
 {
@@ -210,8 +209,6 @@ static void bench_limits(pc_limits *limits)
 	limits->max_people = UINT32_MAX;
 	if (parse_thread_min >= 0)
 		limits->parse_thread_min = (uint64_t)parse_thread_min;
-	if (check_thread_min >= 0)
-		limits->check_thread_min = (uint32_t)check_thread_min;
 }
 
 static int phase_load(const char *path)
@@ -408,15 +405,12 @@ static void print_machine(void)
 
 static int usage(void)
 {
-	fputs("usage: bench [-n RUNS] [-r RULES] [-T BYTES] [-C UNITS] PLAN...\n"
-	      "       bench --once floor|load|check [-r RULES] [-T BYTES] "
-	      "[-C UNITS] PLAN\n"
+	fputs("usage: bench [-n RUNS] [-r RULES] [-T BYTES] PLAN...\n"
+	      "       bench --once floor|load|check [-r RULES] [-T BYTES] PLAN\n"
 	      "  -n RUNS   runs of each phase (default 5); the best counts\n"
 	      "  -r RULES  the rule pack for the check phase\n"
 	      "  -T BYTES  parse a plan of at least BYTES on a thread of its\n"
 	      "            own (pc_limits parse_thread_min; 0: never)\n"
-	      "  -C UNITS  run the rules of a plan of at least UNITS units on\n"
-	      "            two threads (pc_limits check_thread_min; 0: never)\n"
 	      "  --once P  run phase P once in this process (for profilers)\n",
 	      stderr);
 	return 2;
@@ -444,10 +438,6 @@ int main(int argc, char **argv)
 		} else if (strcmp(argv[i], "-T") == 0 && i + 1 < argc) {
 			parse_thread_min = strtoll(argv[++i], NULL, 10);
 			if (parse_thread_min < 0)
-				return usage();
-		} else if (strcmp(argv[i], "-C") == 0 && i + 1 < argc) {
-			check_thread_min = strtoll(argv[++i], NULL, 10);
-			if (check_thread_min < 0 || check_thread_min > UINT32_MAX)
 				return usage();
 		} else if (strcmp(argv[i], "--once") == 0 && i + 1 < argc) {
 			for (ph = 0; ph < NPHASES; ph++)
