@@ -496,7 +496,9 @@ static void pipe_free(ypipe *p)
 
 /* Start libyaml's thread once the input is set, if the input is large
  * enough to gain from it. Whatever fails here only leaves libyaml on the
- * reader's thread. */
+ * reader's thread: an allocation failure that the reader absorbs, on
+ * purpose, since the events and the result are the same either way (the
+ * fault sweep's rule that no failure is swallowed allows this one). */
 static void pipe_start(yreader *r, uint64_t size)
 {
 	pthread_attr_t attr;
@@ -891,10 +893,12 @@ static YR_COLD int parse_failed(yreader *r, yr_event *ev)
 static YR_COLD int pipe_ended(yreader *r, yr_event *ev, int how)
 {
 	if (how == PIPE_END) {
-		/* libyaml gives an empty event after the stream's end. */
+		/* libyaml gives an empty event after the stream's end, which
+		 * live_from_event places at 1:1. */
 		memset(&r->live, 0, sizeof r->live);
 		r->live.type = YAML_NO_EVENT;
 		r->live.text = "";
+		r->live.line = r->live.col = 1;
 		return 0;
 	}
 	if (ev)

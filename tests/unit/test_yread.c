@@ -789,6 +789,95 @@ static void empty_stream(void **state)
 	fx_free(&x);
 }
 
+/* A reader asked for more after the stream ended gets libyaml's empty
+ * event, placed at 1:1, whichever thread parsed. */
+static void past_the_end(void **state)
+{
+	fx x;
+	const pc_error *e;
+
+	(void)state;
+	assert_int_equal(read_doc(&x, "a\n", NULL), 0);
+	assert_int_equal(yr_finish(x.r), PC_ESYNTAX);
+	e = only_error(&x);
+	assert_int_equal(e->line, 1);
+	assert_int_equal(e->column, 1);
+	assert_contains(e->message, "unexpected content after the document");
+	fx_free(&x);
+}
+
+/* What the reader makes of a flow list of n scalars, then extra: the
+ * return codes, the number of scalars read and the error, as text. */
+static void read_list(char *out, size_t outlen, size_t n, const char *extra,
+		      uint64_t thread_min_here)
+{
+	pc_limits limits;
+	pc_errors *errors = errors_new();
+	size_t len = 1 + 2 * n + strlen(extra) + 3, i, scalars = 0;
+	char *text = malloc(len);
+	yreader *r = NULL;
+	yr_event ev;
+	int rc, rc2 = 0;
+
+	assert_non_null(text);
+	assert_non_null(errors);
+	text[0] = '[';
+	for (i = 0; i < n; i++) {
+		text[1 + 2 * i] = 'a';
+		text[2 + 2 * i] = ',';
+	}
+	snprintf(text + 1 + 2 * n, len - 1 - 2 * n, "]%s\n", extra);
+	pc_limits_default(&limits);
+	limits.parse_thread_min = thread_min_here;
+	assert_int_equal(yr_open_string(&r, "t.yaml", text, strlen(text),
+					&limits, NULL, errors), 0);
+	assert_int_equal(yr_parse_thread(r), thread_min_here != 0);
+	rc = yr_begin(r, &ev);
+	if (rc > 0) {
+		while ((rc = yr_next(r, &ev)) == 0 && ev.type == YR_SCALAR)
+			scalars++;
+		if (rc == 0)
+			rc2 = yr_finish(r);
+	}
+	snprintf(out, outlen, "%d %d %zu", rc, rc2, scalars);
+	if (pc_errors_count(errors)) {
+		const pc_error *e = pc_errors_get(errors, 0);
+		size_t at = strlen(out);
+
+		snprintf(out + at, outlen - at, " %u:%u %s", e->line,
+			 e->column, e->message);
+	}
+	yr_close(r);
+	pc_errors_free(errors);
+	free(text);
+}
+
+/* Streams that end, fail or go on into a second document right at, just
+ * before and just after the end of a batch of libyaml's thread (8192
+ * events; a list of n scalars is n + 6 of them), read both ways. */
+static void batch_boundaries(void **state)
+{
+	static const char *const extras[] = { "", "]", "\n---\nb" };
+	char one[512], two[512];
+	size_t k, e, d;
+
+	(void)state;
+	for (k = 1; k <= 2; k++)
+		for (d = 0; d < 3; d++)
+			for (e = 0; e < 3; e++) {
+				size_t n = 8192 * k - 6 - 1 + d;
+
+				read_list(one, sizeof one, n, extras[e], 0);
+				read_list(two, sizeof two, n, extras[e], 1);
+				assert_string_equal(one, two);
+			}
+	/* And the lists were read: a whole one, and a syntax error. */
+	read_list(one, sizeof one, 8186, "", 1);
+	assert_string_equal(one, "0 0 8186");
+	read_list(one, sizeof one, 8186, "]", 1);
+	assert_non_null(strstr(one, "YAML syntax error"));
+}
+
 static void syntax_error_position(void **state)
 {
 	fx x;
@@ -873,6 +962,8 @@ int main(void)
 		cmocka_unit_test(file_size_limit),
 		cmocka_unit_test(second_document),
 		cmocka_unit_test(empty_stream),
+		cmocka_unit_test(past_the_end),
+		cmocka_unit_test(batch_boundaries),
 		cmocka_unit_test(syntax_error_position),
 		cmocka_unit_test(invalid_utf8),
 		cmocka_unit_test(missing_file),
