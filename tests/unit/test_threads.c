@@ -23,6 +23,8 @@
 #include <cmocka.h>
 
 #include "plancheck.h"
+#include "problems.h"
+#include "yread.h"
 
 #ifndef SOURCE_DIR
 #error "SOURCE_DIR must name the source tree"
@@ -376,6 +378,44 @@ static void written_plan_cut_short(void **state)
 	free(t.s);
 }
 
+/* The comparisons above mean something only if the second load did run
+ * libyaml on its own thread: for a file and for text, as pc_plan_load and
+ * pc_plan_load_string open them, and not below parse_thread_min. */
+static void the_thread_runs(void **state)
+{
+	pc_errors *errors = errors_new();
+	pc_limits limits;
+	yreader *r = NULL;
+	text t = { 0 };
+
+	(void)state;
+	assert_non_null(errors);
+	pc_limits_default(&limits);
+	limits.parse_thread_min = 1;
+	assert_int_equal(yr_open_file(&r, SOURCE_DIR "/plans/long-an.yaml",
+				      &limits, NULL, errors), 0);
+	assert_true(yr_parse_thread(r));
+	yr_close(r);
+	big_plan(&t, "");
+	assert_int_equal(yr_open_string(&r, "big.yaml", t.s, t.len, &limits,
+					NULL, errors), 0);
+	assert_true(yr_parse_thread(r));
+	yr_close(r);
+	/* The default: a thread for the 1.7 MiB plan, none for long-an. */
+	pc_limits_default(&limits);
+	assert_int_equal(yr_open_string(&r, "big.yaml", t.s, t.len, &limits,
+					NULL, errors), 0);
+	assert_true(yr_parse_thread(r));
+	yr_close(r);
+	assert_int_equal(yr_open_file(&r, SOURCE_DIR "/plans/long-an.yaml",
+				      &limits, NULL, errors), 0);
+	assert_false(yr_parse_thread(r));
+	yr_close(r);
+	assert_int_equal(pc_errors_count(errors), 0);
+	pc_errors_free(errors);
+	free(t.s);
+}
+
 static int setup(void **state)
 {
 	pc_errors *errors = NULL;
@@ -403,6 +443,7 @@ int main(void)
 		cmocka_unit_test(yaml_test_suite),
 		cmocka_unit_test(written_plan),
 		cmocka_unit_test(written_plan_cut_short),
+		cmocka_unit_test(the_thread_runs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
