@@ -24,6 +24,7 @@
 
 #include "plancheck.h"
 #include "problems.h"
+#include "strbuf.h"
 #include "yread.h"
 
 #ifndef SOURCE_DIR
@@ -32,56 +33,29 @@
 
 static pc_ruleset *rules;
 
-/* A growing string. */
-typedef struct text {
-	char *s;
-	size_t len, cap;
-} text;
-
-static void add(text *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void add(text *t, const char *fmt, ...)
+/* The project's output buffer holds what the loads give; a test that
+ * ran out of memory building it fails. */
+static const char *text_of(const strbuf *b)
 {
-	va_list ap;
-	int n;
-
-	if (!t->s) {
-		t->cap = 4096;
-		t->s = malloc(t->cap);
-		assert_non_null(t->s);
-	}
-	for (;;) {
-		size_t room = t->cap - t->len;
-
-		va_start(ap, fmt);
-		n = vsnprintf(t->s + t->len, room, fmt, ap);
-		va_end(ap);
-		assert_true(n >= 0);
-		if ((size_t)n < room)
-			break;
-		t->cap = (t->len + (size_t)n + 1) * 2;
-		t->s = realloc(t->s, t->cap);
-		assert_non_null(t->s);
-	}
-	t->len += (size_t)n;
+	assert_false(b->failed);
+	return b->data ? b->data : "";
 }
 
-static void add_errors(text *t, pc_errors *errors)
+static void add_errors(strbuf *t, pc_errors *errors)
 {
 	size_t i;
 
 	for (i = 0; i < pc_errors_count(errors); i++) {
 		const pc_error *e = pc_errors_get(errors, i);
 
-		add(t, "%s:%u:%u: %s\n", e->file ? e->file : "-", e->line,
+		sb_printf(t, "%s:%u:%u: %s\n", e->file ? e->file : "-", e->line,
 		    e->column, e->message);
 	}
 	pc_errors_free(errors);
 }
 
 /* The check report (JSON) and the figures of a loaded plan. */
-static void add_results(text *t, const pc_plan *plan)
+static void add_results(strbuf *t, const pc_plan *plan)
 {
 	pc_output_options out = { 0 };
 	const pc_report *reports[1];
@@ -94,7 +68,7 @@ static void add_results(text *t, const pc_plan *plan)
 	int rc;
 
 	rc = pc_check(plan, rules, NULL, &report, &errors);
-	add(t, "check %d\n", rc);
+	sb_printf(t, "check %d\n", rc);
 	add_errors(t, errors);
 	f = open_memstream(&buf, &len);
 	assert_non_null(f);
@@ -106,14 +80,14 @@ static void add_results(text *t, const pc_plan *plan)
 	if (pc_stats_compute(plan, PC_NODATE, &stats) == 0)
 		assert_int_equal(pc_stats_write(f, stats, PC_FORMAT_JSON), 0);
 	assert_int_equal(fclose(f), 0);
-	add(t, "%s", buf);
+	sb_printf(t, "%s", buf);
 	free(buf);
 	pc_stats_free(stats);
 	pc_report_free(report);
 }
 
 /* Everything a load of a plan gives, as text. */
-static void load_plan(text *t, const char *path, const char *str,
+static void load_plan(strbuf *t, const char *path, const char *str,
 		      size_t len, const pc_limits *limits)
 {
 	pc_errors *errors = NULL;
@@ -125,7 +99,7 @@ static void load_plan(text *t, const char *path, const char *str,
 					 &errors);
 	else
 		rc = pc_plan_load(path, limits, &plan, &errors);
-	add(t, "plan %d\n", rc);
+	sb_printf(t, "plan %d\n", rc);
 	add_errors(t, errors);
 	if (plan)
 		add_results(t, plan);
@@ -133,7 +107,7 @@ static void load_plan(text *t, const char *path, const char *str,
 }
 
 /* The same for the file as a rule pack. */
-static void load_rules(text *t, const char *path, const pc_limits *limits)
+static void load_rules(strbuf *t, const char *path, const pc_limits *limits)
 {
 	pc_ruleset *set = NULL;
 	pc_errors *errors = NULL;
@@ -143,11 +117,11 @@ static void load_rules(text *t, const char *path, const pc_limits *limits)
 
 	assert_int_equal(pc_ruleset_new(&set), 0);
 	rc = pc_ruleset_load(set, path, limits, &errors);
-	add(t, "rules %d\n", rc);
+	sb_printf(t, "rules %d\n", rc);
 	add_errors(t, errors);
 	for (i = 0; i < pc_ruleset_count(set); i++) {
 		assert_int_equal(pc_ruleset_get(set, i, &info), 0);
-		add(t, "rule %s\n", info.id);
+		sb_printf(t, "rule %s\n", info.id);
 	}
 	pc_ruleset_free(set);
 }
@@ -159,9 +133,12 @@ static size_t compare(const char *path, const char *str, size_t len,
 		      const pc_limits *base, bool as_rules)
 {
 	pc_limits limits = *base;
-	text serial = { 0 }, threaded = { 0 };
+	strbuf serial, threaded;
+	const char *one, *two;
 	size_t n;
 
+	sb_init(&serial);
+	sb_init(&threaded);
 	limits.parse_thread_min = 0;
 	if (as_rules)
 		load_rules(&serial, path, &limits);
@@ -172,23 +149,24 @@ static size_t compare(const char *path, const char *str, size_t len,
 		load_rules(&threaded, path, &limits);
 	else
 		load_plan(&threaded, path, str, len, &limits);
-	if (serial.len != threaded.len ||
-	    memcmp(serial.s, threaded.s, serial.len) != 0) {
+	one = text_of(&serial);
+	two = text_of(&threaded);
+	if (serial.len != threaded.len || memcmp(one, two, serial.len) != 0) {
 		size_t at = 0, from;
 
 		while (at < serial.len && at < threaded.len &&
-		       serial.s[at] == threaded.s[at])
+		       one[at] == two[at])
 			at++;
 		from = at > 200 ? at - 200 : 0;
 		print_error("%s: the loads differ at byte %zu; libyaml on its "
 			    "own thread gave\n...%.400s\nand on the loading "
-			    "thread\n...%.400s\n", path, at, threaded.s + from,
-			    serial.s + from);
+			    "thread\n...%.400s\n", path, at, two + from,
+			    one + from);
 		fail();
 	}
 	n = serial.len;
-	free(serial.s);
-	free(threaded.s);
+	sb_free(&serial);
+	sb_free(&threaded);
 	return n;
 }
 
@@ -288,12 +266,14 @@ static void yaml_test_suite(void **state)
 /* A plan of about 2 MiB: thousands of people and units, attributes shared
  * through anchors and merge keys far apart, a name longer than a batch's
  * text, and findings of every structural kind the loader makes (an
- * unknown holder, a duplicate key). tail ends it. */
-static void big_plan(text *t, const char *tail)
+ * unknown holder, a duplicate key), into t (initialised here). tail ends
+ * it. */
+static void big_plan(strbuf *t, const char *tail)
 {
 	int i, j;
 
-	add(t, "plancheck: plan/1\n"
+	sb_init(t);
+	sb_printf(t, "plancheck: plan/1\n"
 	       "plan: {id: big, name: Big, as_of: 2019-06-30}\n"
 	       "titles:\n"
 	       "  - {id: chair, name: Chair, kind: state, leadership: head}\n"
@@ -302,24 +282,24 @@ static void big_plan(text *t, const char *tail)
 	       "  - id: P0\n"
 	       "    name: \"");
 	for (i = 0; i < 5000; i++)
-		add(t, "Nguyễn %d ", i);
-	add(t, "\"\n"
+		sb_printf(t, "Nguyễn %d ", i);
+	sb_printf(t, "\"\n"
 	       "    attrs: &base {party_member: true, born: 1970-01-01}\n");
 	for (i = 1; i < 20000; i++) {
-		add(t, "  - id: P%d\n    name: Person %d\n", i, i);
+		sb_printf(t, "  - id: P%d\n    name: Person %d\n", i, i);
 		if (i % 7 == 0)
-			add(t, "    attrs: {<<: *base, rank: %d}\n", i % 5);
+			sb_printf(t, "    attrs: {<<: *base, rank: %d}\n", i % 5);
 		else if (i % 11 == 0)
-			add(t, "    attrs: *base\n");
+			sb_printf(t, "    attrs: *base\n");
 		else if (i % 13 == 0)
-			add(t, "    attrs: &a%d {born: 1980-02-%02d}\n", i,
+			sb_printf(t, "    attrs: &a%d {born: 1980-02-%02d}\n", i,
 			    i % 28 + 1);
 		else if (i % 17 == 0 && i > 13)
-			add(t, "    attrs: *a13\n");
+			sb_printf(t, "    attrs: *a13\n");
 	}
-	add(t, "units:\n");
+	sb_printf(t, "units:\n");
 	for (i = 0; i < 400; i++) {
-		add(t, "  - id: U%d\n    name: Unit %d\n    level: province\n"
+		sb_printf(t, "  - id: U%d\n    name: Unit %d\n    level: province\n"
 		       "    kind: state\n    staff: {baseline: 50, quota: 45, "
 		       "actual: %d}\n    positions:\n"
 		       "      - {title: chair, holders: [P%d]}\n"
@@ -327,7 +307,7 @@ static void big_plan(text *t, const char *tail)
 		       "    units:\n", i, i, 40 + i % 10, i * 40 + 1,
 		    i * 40 + 2, i == 50 ? 99999 : i * 40 + 3);
 		for (j = 0; j < 12; j++)
-			add(t, "      - id: U%d-%d\n        name: Division %d\n"
+			sb_printf(t, "      - id: U%d-%d\n        name: Division %d\n"
 			       "        level: division\n        kind: state\n"
 			       "        positions:\n"
 			       "          - {title: chair, holders: [P%d]}\n"
@@ -335,47 +315,47 @@ static void big_plan(text *t, const char *tail)
 			    i, j, j, i * 40 + 4 + j,
 			    j == 5 && i == 120 ? "        kind: state\n" : "");
 	}
-	add(t, "%s", tail);
+	sb_printf(t, "%s", tail);
 }
 
 static void written_plan(void **state)
 {
 	pc_limits limits;
-	text t = { 0 };
+	strbuf t;
 	size_t n;
 
 	(void)state;
 	pc_limits_default(&limits);
 	big_plan(&t, "");
 	assert_true(t.len > (1u << 20));
-	n = compare("big.yaml", t.s, t.len, &limits, false);
+	n = compare("big.yaml", text_of(&t), t.len, &limits, false);
 	/* It loaded and was checked: a report, not just an error line. */
 	assert_true(n > 100000);
-	free(t.s);
+	sb_free(&t);
 }
 
 static void written_plan_cut_short(void **state)
 {
 	pc_limits limits;
-	text t = { 0 };
+	strbuf t;
 
 	(void)state;
 	pc_limits_default(&limits);
 	/* A syntax error after a thousand batches. */
 	big_plan(&t, "tasks: [unclosed\n");
-	compare("syntax.yaml", t.s, t.len, &limits, false);
+	compare("syntax.yaml", text_of(&t), t.len, &limits, false);
 	/* The loader stops early, with libyaml's thread far ahead and
 	 * waiting for a batch to be given back. */
 	limits.max_units = 5;
-	compare("units.yaml", t.s, t.len, &limits, false);
+	compare("units.yaml", text_of(&t), t.len, &limits, false);
 	pc_limits_default(&limits);
 	limits.max_people = 10;
-	compare("people.yaml", t.s, t.len, &limits, false);
+	compare("people.yaml", text_of(&t), t.len, &limits, false);
 	/* The long name is over this limit. */
 	pc_limits_default(&limits);
 	limits.max_scalar_len = 40000;
-	compare("scalar.yaml", t.s, t.len, &limits, false);
-	free(t.s);
+	compare("scalar.yaml", text_of(&t), t.len, &limits, false);
+	sb_free(&t);
 }
 
 /* The comparisons above mean something only if the second load did run
@@ -386,7 +366,7 @@ static void the_thread_runs(void **state)
 	pc_errors *errors = errors_new();
 	pc_limits limits;
 	yreader *r = NULL;
-	text t = { 0 };
+	strbuf t;
 
 	(void)state;
 	assert_non_null(errors);
@@ -397,13 +377,13 @@ static void the_thread_runs(void **state)
 	assert_true(yr_parse_thread(r));
 	yr_close(r);
 	big_plan(&t, "");
-	assert_int_equal(yr_open_string(&r, "big.yaml", t.s, t.len, &limits,
+	assert_int_equal(yr_open_string(&r, "big.yaml", text_of(&t), t.len, &limits,
 					NULL, errors), 0);
 	assert_true(yr_parse_thread(r));
 	yr_close(r);
 	/* The default: a thread for the 1.7 MiB plan, none for long-an. */
 	pc_limits_default(&limits);
-	assert_int_equal(yr_open_string(&r, "big.yaml", t.s, t.len, &limits,
+	assert_int_equal(yr_open_string(&r, "big.yaml", text_of(&t), t.len, &limits,
 					NULL, errors), 0);
 	assert_true(yr_parse_thread(r));
 	yr_close(r);
@@ -413,7 +393,7 @@ static void the_thread_runs(void **state)
 	yr_close(r);
 	assert_int_equal(pc_errors_count(errors), 0);
 	pc_errors_free(errors);
-	free(t.s);
+	sb_free(&t);
 }
 
 static int setup(void **state)
