@@ -2,6 +2,7 @@
 #include "strtab.h"
 #include "alloc.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 uint32_t str_hash_bytes(const char *s, size_t len)
@@ -298,16 +299,14 @@ static const char *entity_id(void *const *items, uint32_t place)
 	return *first_member;
 }
 
-int idindex_put(idindex *m, void *const *items, const char *id,
-		uint32_t place, uint32_t *existing)
+/* Probe for text (its hash h): true with its slot in *at, or false with
+ * the empty slot that ends the probe in *at. */
+static inline bool slot_find(const idindex *m, void *const *items,
+			     uint32_t h, const char *text, size_t len,
+			     size_t *at)
 {
-	uint32_t h = str_hash(id), len = str_len(id);
 	size_t i;
 
-	if (place >= UINT32_MAX - 1)
-		return -1;
-	if ((m->count + 1) * 4 > m->cap * 3 && idindex_rehash(m) < 0)
-		return -1;
 	for (i = h & (m->cap - 1); m->slots[i]; i = (i + 1) & (m->cap - 1)) {
 		uint64_t s = m->slots[i];
 		const char *q;
@@ -315,11 +314,30 @@ int idindex_put(idindex *m, void *const *items, const char *id,
 		if (SLOT_HASH(s) != h)
 			continue;
 		q = entity_id(items, SLOT_PLACE(s));
-		if (q == id || (str_len(q) == len && memcmp(q, id, len) == 0)) {
-			if (existing)
-				*existing = SLOT_PLACE(s);
-			return 1;
+		if (q == text || (str_len(q) == len &&
+				  memcmp(q, text, len) == 0)) {
+			*at = i;
+			return true;
 		}
+	}
+	*at = i;
+	return false;
+}
+
+int idindex_put(idindex *m, void *const *items, const char *id,
+		uint32_t place, uint32_t *existing)
+{
+	uint32_t h = str_hash(id);
+	size_t i;
+
+	if (place >= UINT32_MAX - 1)
+		return -1;
+	if ((m->count + 1) * 4 > m->cap * 3 && idindex_rehash(m) < 0)
+		return -1;
+	if (slot_find(m, items, h, id, str_len(id), &i)) {
+		if (existing)
+			*existing = SLOT_PLACE(m->slots[i]);
+		return 1;
 	}
 	m->slots[i] = (uint64_t)h << 32 | (uint64_t)(place + 1);
 	m->count++;
@@ -329,23 +347,13 @@ int idindex_put(idindex *m, void *const *items, const char *id,
 void *idindex_get(const idindex *m, void *const *items, const char *text,
 		  size_t len)
 {
-	uint32_t h;
 	size_t i;
 
 	if (!m->cap || len > UINT32_MAX)
 		return NULL;
-	h = str_hash_bytes(text, len);
-	for (i = h & (m->cap - 1); m->slots[i]; i = (i + 1) & (m->cap - 1)) {
-		uint64_t s = m->slots[i];
-		const char *q;
-
-		if (SLOT_HASH(s) != h)
-			continue;
-		q = entity_id(items, SLOT_PLACE(s));
-		if (str_len(q) == len && memcmp(q, text, len) == 0)
-			return items[SLOT_PLACE(s)];
-	}
-	return NULL;
+	if (!slot_find(m, items, str_hash_bytes(text, len), text, len, &i))
+		return NULL;
+	return items[SLOT_PLACE(m->slots[i])];
 }
 
 void idindex_rebuild(idindex *m, void *const *items, uint32_t n)
