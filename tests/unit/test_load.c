@@ -817,26 +817,23 @@ static void position_titles(void **state)
  * people's lists of positions point back at the positions. */
 static void holders_one_or_many(void **state)
 {
+#define HOLDERS_PEOPLE "people: [{ id: P1 }, { id: P2 }]\n"
+#define HOLDERS_UNITS \
+	"units:\n" \
+	"  - id: U\n" \
+	"    level: x\n" \
+	"    positions: [{ title: t, holders: [P1] },\n" \
+	"                { title: t, holders: [P1, P2] },\n" \
+	"                { title: t, holders: [P2, P2] },\n" \
+	"                { title: t, holders: [P9, P1] }]\n"
 	static const char *const texts[] = {
-		HEAD "titles: [{ id: t, name: T }]\n"
-		"people: [{ id: P1 }, { id: P2 }]\n"
-		"units:\n"
-		"  - id: U\n"
-		"    level: x\n"
-		"    positions: [{ title: t, holders: [P1] },\n"
-		"                { title: t, holders: [P1, P2] },\n"
-		"                { title: t, holders: [P2, P2] },\n"
-		"                { title: t, holders: [P9, P1] }]\n",
-		HEAD "titles: [{ id: t, name: T }]\n"
-		"units:\n"
-		"  - id: U\n"
-		"    level: x\n"
-		"    positions: [{ title: t, holders: [P1] },\n"
-		"                { title: t, holders: [P1, P2] },\n"
-		"                { title: t, holders: [P2, P2] },\n"
-		"                { title: t, holders: [P9, P1] }]\n"
-		"people: [{ id: P1 }, { id: P2 }]\n",
+		HEAD "titles: [{ id: t, name: T }]\n" HOLDERS_PEOPLE
+		HOLDERS_UNITS,
+		HEAD "titles: [{ id: t, name: T }]\n" HOLDERS_UNITS
+		HOLDERS_PEOPLE,
 	};
+#undef HOLDERS_PEOPLE
+#undef HOLDERS_UNITS
 	size_t t;
 
 	(void)state;
