@@ -124,6 +124,10 @@ typedef struct loader {
 	 * open addressing, at most half full */
 	attr **pairs;
 	size_t npairs, pairs_cap;
+	/* every distinct list of attributes so far: open addressing, at
+	 * most half full */
+	const attr_list **lists;
+	size_t nlists, lists_cap;
 } loader;
 
 /* ---- scratch vectors ----------------------------------------------------- */
@@ -743,6 +747,76 @@ static const attr *pair_intern(loader *ld, const char *key, value *val,
 	return a;
 }
 
+static size_t list_hash(void *const *items, size_t n)
+{
+	uint64_t h = (uint64_t)n * 0x9e3779b97f4a7c15ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h = (h ^ (uint64_t)(uintptr_t)items[i]) * 0xc2b2ae3d27d4eb4fULL;
+		h ^= h >> 29;
+	}
+	return (size_t)h;
+}
+
+/* The plan's one list of the attrs ld->attrs holds from mark on (the
+ * same attrs in the same order), which leave ld->attrs. Attrs are
+ * shared (pair_intern), so are lists: a national plan writes a hundred
+ * thousand lists and fifteen thousand different ones, and a list is a
+ * pointer an attr. 0 or PC_ENOMEM. */
+static int list_intern(loader *ld, size_t mark, attrs *out)
+{
+	void *const *items = (void *const *)ld->attrs.items + mark;
+	size_t n = ld->attrs.n - mark, i, mask;
+	const attr_list **slot;
+	attr_list *l;
+
+	out->list = NULL;
+	if (!n)
+		return 0;
+	if (n > UINT32_MAX)
+		return PC_ENOMEM;
+	if ((ld->nlists + 1) * 2 > ld->lists_cap) {
+		size_t ncap = ld->lists_cap ? ld->lists_cap * 2 : 256, j;
+		const attr_list **nt = pc_calloc(ncap, sizeof *nt);
+
+		if (!nt)
+			return PC_ENOMEM;
+		for (j = 0; j < ld->lists_cap; j++) {
+			const attr_list *old = ld->lists[j];
+
+			if (!old)
+				continue;
+			for (i = list_hash((void *const *)old->items, old->count)
+				 & (ncap - 1); nt[i]; i = (i + 1) & (ncap - 1))
+				;
+			nt[i] = old;
+		}
+		pc_free(ld->lists);
+		ld->lists = nt;
+		ld->lists_cap = ncap;
+	}
+	mask = ld->lists_cap - 1;
+	for (i = list_hash(items, n) & mask; *(slot = &ld->lists[i]);
+	     i = (i + 1) & mask) {
+		if ((*slot)->count == n &&
+		    memcmp((*slot)->items, items, n * sizeof *items) == 0)
+			goto found;
+	}
+	l = arena_alloc(&ld->plan->arena,
+			sizeof *l + n * sizeof l->items[0]);
+	if (!l)
+		return PC_ENOMEM;
+	l->count = (uint32_t)n;
+	memcpy(l->items, items, n * sizeof l->items[0]);
+	*slot = l;
+	ld->nlists++;
+found:
+	out->list = *slot;
+	ld->attrs.n = mark;
+	return 0;
+}
+
 /* attrs: a mapping of names to scalars. */
 static int read_attrs(loader *ld, attrs *out)
 {
@@ -786,8 +860,7 @@ static int read_attrs(loader *ld, attrs *out)
 		yr_map_abort(ld->r, &m);
 		return rc;
 	}
-	return vec_take(&ld->attrs, mark, sizeof(attr *), &ld->plan->arena,
-			&out->items, &out->count);
+	return list_intern(ld, mark, out);
 }
 
 static int read_tags(loader *ld, unit *u)
@@ -1919,6 +1992,7 @@ static void loader_free(loader *ld)
 		vec_free(all[i]);
 	pc_free(ld->stamp);
 	pc_free(ld->pairs);
+	pc_free(ld->lists);
 	yr_close(ld->r);
 }
 

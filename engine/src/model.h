@@ -49,11 +49,28 @@ typedef struct attr {
 /* Attributes in the order written. Equal pairs (same key, same value)
  * of one plan are one shared attr: a national plan writes a hundred
  * thousand `party_member: true`, and a pointer each is a quarter of an
- * attr each. */
+ * attr each. Equal lists (the same attrs in the same order) are one
+ * shared array of items too: read-only, like everything in the model. */
+typedef struct attr_list {
+	uint32_t count;         /* at least 1 */
+	const attr *items[];
+} attr_list;
+
+/* One pointer on every unit and person: the count is in the list. */
 typedef struct attrs {
-	const attr **items;
-	uint32_t count;
+	const attr_list *list;  /* NULL: no attributes */
 } attrs;
+
+static inline uint32_t attrs_count(const attrs *a)
+{
+	return a->list ? a->list->count : 0;
+}
+
+/* Attribute k (k < attrs_count(a)). */
+static inline const attr *attrs_at(const attrs *a, uint32_t k)
+{
+	return a->list->items[k];
+}
 
 /* The value of key, or NULL. Linear in the (small) number of attributes. */
 const value *attrs_get(const attrs *a, const char *key);

@@ -533,10 +533,13 @@ unit *unit_ancestor_at(unit *u, const char *level)
 
 const value *attrs_get(const attrs *a, const char *key)
 {
-	uint32_t i;
+	uint32_t i, n = attrs_count(a);
 
-	for (i = 0; i < a->count; i++)
-		if (a->items[i]->key == key || strcmp(a->items[i]->key, key) == 0)
-			return &a->items[i]->val;
+	for (i = 0; i < n; i++) {
+		const attr *at = a->list->items[i];
+
+		if (at->key == key || strcmp(at->key, key) == 0)
+			return &at->val;
+	}
 	return NULL;
 }

@@ -234,11 +234,11 @@ static void check_valid_model(const pc_plan *plan)
 	assert_int_equal(v->num, 3);
 	assert_attr(&p1->attrs, "note", VAL_STRING, "12");
 	assert_null(attrs_get(&p1->attrs, "missing"));
-	assert_string_equal(p1->attrs.items[0]->key, "party_member");
+	assert_string_equal(attrs_at(&p1->attrs, 0)->key, "party_member");
 	/* Equal pairs are shared; the same text of another type is
 	 * another pair. */
-	assert_ptr_equal(p1->attrs.items[0],
-			 person_by_id(plan, "P2")->attrs.items[0]);
+	assert_ptr_equal(attrs_at(&p1->attrs, 0),
+			 attrs_at(&person_by_id(plan, "P2")->attrs, 0));
 	v = attrs_get(&person_by_id(plan, "P2")->attrs, "note");
 	assert_int_equal(v->type, VAL_INT);
 	assert_int_equal(v->num, 12);
@@ -770,16 +770,52 @@ static void typed_pairs_share_canonical_text(void **state)
 	a = person_by_id(plan, "A");
 	b = person_by_id(plan, "B");
 	c = person_by_id(plan, "C");
-	assert_ptr_equal(a->attrs.items[0], b->attrs.items[0]);
-	assert_ptr_equal(a->attrs.items[1], b->attrs.items[1]);
-	assert_ptr_equal(a->attrs.items[2], b->attrs.items[2]);
+	assert_ptr_equal(attrs_at(&a->attrs, 0), attrs_at(&b->attrs, 0));
+	assert_ptr_equal(attrs_at(&a->attrs, 1), attrs_at(&b->attrs, 1));
+	assert_ptr_equal(attrs_at(&a->attrs, 2), attrs_at(&b->attrs, 2));
 	assert_attr(&b->attrs, "n", VAL_INT, "12");
 	assert_attr(&b->attrs, "d", VAL_DATE, "2019-06-30");
 	assert_attr(&c->attrs, "n", VAL_STRING, "12");
-	assert_ptr_not_equal(c->attrs.items[0], a->attrs.items[0]);
+	assert_ptr_not_equal(attrs_at(&c->attrs, 0), attrs_at(&a->attrs, 0));
 	v = assert_attr(&c->attrs, "t", VAL_BOOL, "false");
 	assert_int_equal(v->num, 0);
-	assert_ptr_not_equal(c->attrs.items[2], a->attrs.items[2]);
+	assert_ptr_not_equal(attrs_at(&c->attrs, 2), attrs_at(&a->attrs, 2));
+	pc_plan_free(plan);
+}
+
+/* Equal lists of attributes are one array; the order written keeps
+ * lists apart, and so does one more or one fewer attribute. */
+static void equal_attr_lists_shared(void **state)
+{
+	pc_plan *plan;
+	const person *a, *b, *c, *d;
+	const unit *u;
+
+	(void)state;
+	plan = load_text("lists.yaml", HEAD
+		"people:\n"
+		"  - { id: A, attrs: { x: 1, y: true } }\n"
+		"  - { id: B, attrs: { y: true, x: 1 } }\n"
+		"  - { id: C, attrs: { x: +1, y: true } }\n"
+		"  - { id: D, attrs: { x: 1 } }\n"
+		"units:\n"
+		"  - { id: U, level: x, attrs: { x: 1, y: true } }\n");
+	assert_int_equal(plan->nfindings, 0);
+	a = person_by_id(plan, "A");
+	b = person_by_id(plan, "B");
+	c = person_by_id(plan, "C");
+	d = person_by_id(plan, "D");
+	u = plan_unit(plan, "U", 1);
+	assert_non_null(u);
+	assert_int_equal(attrs_count(&a->attrs), 2);
+	assert_ptr_equal(a->attrs.list, c->attrs.list);
+	assert_ptr_equal(a->attrs.list, u->attrs.list);
+	assert_int_equal(attrs_count(&b->attrs), 2);
+	assert_ptr_not_equal(a->attrs.list, b->attrs.list);
+	assert_string_equal(attrs_at(&b->attrs, 0)->key, "y");
+	assert_int_equal(attrs_count(&d->attrs), 1);
+	assert_ptr_not_equal(a->attrs.list, d->attrs.list);
+	assert_ptr_equal(attrs_at(&d->attrs, 0), attrs_at(&a->attrs, 0));
 	pc_plan_free(plan);
 }
 
@@ -1091,6 +1127,7 @@ int main(void)
 		cmocka_unit_test(every_problem_reported),
 		cmocka_unit_test(duplicate_unit_children),
 		cmocka_unit_test(typed_pairs_share_canonical_text),
+		cmocka_unit_test(equal_attr_lists_shared),
 		cmocka_unit_test(position_titles),
 		cmocka_unit_test(holders_one_or_many),
 		cmocka_unit_test(deep_chain),
