@@ -514,7 +514,7 @@ static void judge_person(titles_eval *te, const person *p)
 
 	te->npos = 0;
 	for (i = 0; i < p->npositions; i++) {
-		const position *pos = p->positions[i];
+		const position *pos = person_position(p, i);
 
 		if (!pos->unit || !unit_exists_after(pos->unit))
 			continue;

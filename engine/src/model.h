@@ -111,7 +111,11 @@ typedef struct position {
 typedef struct person {
 	const char *id, *name;
 	attrs attrs;
-	position **positions;   /* positions held, in document order of units */
+	union {                 /* positions held, in document order of
+				   units: read them with person_position() */
+		position *one;  /* npositions == 1 */
+		position **many; /* npositions > 1 */
+	} held;
 	ploc where;
 	uint32_t index;
 	uint32_t npositions;
@@ -251,6 +255,12 @@ static inline loc plan_loc(const pc_plan *plan, ploc where)
 static inline person *position_holder(const position *p, uint32_t k)
 {
 	return p->nholders == 1 ? p->held.one : p->held.many[k];
+}
+
+/* Position k that p holds (k < p->npositions). */
+static inline position *person_position(const person *p, uint32_t k)
+{
+	return p->npositions == 1 ? p->held.one : p->held.many[k];
 }
 
 /* The title of a position, or NULL when it did not resolve. */

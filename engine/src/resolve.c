@@ -261,28 +261,39 @@ static int link_positions(resolver *rs)
 					  "in this plan", p->title_id);
 			for (h = 0; h < p->nholders; h++)
 				position_holder(p, h)->npositions++;
-			total += p->nholders;
 		}
 	}
+	/* A person with one position keeps it in place (most people of a
+	 * national plan); the others get an array, filled from its end
+	 * while the units are walked backwards, so that it ends up in
+	 * document order with no second count. */
+	for (i = 0; i < plan->npeople; i++)
+		if (plan->people[i]->npositions > 1)
+			total += plan->people[i]->npositions;
 	if (total && !(all = arena_alloc(&plan->arena, total * sizeof *all)))
 		return PC_ENOMEM;
 	for (i = 0; i < plan->npeople; i++) {
 		person *p = plan->people[i];
-		p->positions = NULL;
-		if (p->npositions) {
-			p->positions = all;
+
+		p->held.many = NULL;
+		if (p->npositions > 1) {
 			all += p->npositions;
-			p->npositions = 0;
+			p->held.many = all;
 		}
 	}
-	for (i = 0; i < rs->n; i++) {
+	for (i = rs->n; i-- > 0;) {
 		unit *u = rs->doc[i];
 
-		for (k = 0; k < u->npositions; k++) {
+		for (k = u->npositions; k-- > 0;) {
 			position *p = &u->positions[k];
+
 			for (h = 0; h < p->nholders; h++) {
 				person *who = position_holder(p, h);
-				who->positions[who->npositions++] = p;
+
+				if (who->npositions == 1)
+					who->held.one = p;
+				else
+					*--who->held.many = p;
 			}
 		}
 	}

@@ -154,7 +154,7 @@ static int count_person(stats_build *b, const person *p)
 		    sizeof *b->scratch) < 0)
 		return PC_ENOMEM;
 	for (i = 0; i < p->npositions; i++) {
-		const position *pos = p->positions[i];
+		const position *pos = person_position(p, i);
 		const title *t;
 
 		if (!pos->unit || !unit_exists_after(pos->unit))

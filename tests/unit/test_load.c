@@ -219,12 +219,13 @@ static void check_valid_model(const pc_plan *plan)
 	p2 = person_by_id(plan, "P2");
 	p3 = person_by_id(plan, "P3");
 	assert_int_equal(p1->npositions, 2);
-	assert_ptr_equal(p1->positions[0]->unit, t);
-	assert_ptr_equal(p1->positions[1]->unit, ta);
+	assert_ptr_equal(person_position(p1, 0)->unit, t);
+	assert_ptr_equal(person_position(p1, 1)->unit, ta);
 	assert_int_equal(p2->npositions, 2);
-	assert_ptr_equal(p2->positions[0]->unit, ta);
-	assert_ptr_equal(p2->positions[1]->unit, tc1);
+	assert_ptr_equal(person_position(p2, 0)->unit, ta);
+	assert_ptr_equal(person_position(p2, 1)->unit, tc1);
 	assert_int_equal(p3->npositions, 1);
+	assert_ptr_equal(person_position(p3, 0), &tc1->positions[0]);
 	assert_string_equal(p3->name, "P3");
 
 	/* attrs types. */
@@ -891,11 +892,11 @@ static void holders_one_or_many(void **state)
 		assert_int_equal(u->positions[3].nholders, 1);
 		assert_ptr_equal(position_holder(&u->positions[3], 0), p1);
 		assert_int_equal(p1->npositions, 3);
-		assert_ptr_equal(p1->positions[0], &u->positions[0]);
-		assert_ptr_equal(p1->positions[1], &u->positions[1]);
-		assert_ptr_equal(p1->positions[2], &u->positions[3]);
+		assert_ptr_equal(person_position(p1, 0), &u->positions[0]);
+		assert_ptr_equal(person_position(p1, 1), &u->positions[1]);
+		assert_ptr_equal(person_position(p1, 2), &u->positions[3]);
 		assert_int_equal(p2->npositions, 2);
-		assert_ptr_equal(p2->positions[1], &u->positions[2]);
+		assert_ptr_equal(person_position(p2, 1), &u->positions[2]);
 		pc_plan_free(plan);
 	}
 }
