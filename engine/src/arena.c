@@ -67,12 +67,15 @@ void *arena_alloc(arena *a, size_t size)
 	size_t want;
 	char *p;
 
+	/* The cursor is aligned unless arena_alloc_bytes moved it. */
+	size_t pad = (size_t)(-(uintptr_t)a->cur & (ARENA_ALIGN - 1));
+
 	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	if (size == 0)
 		size = ARENA_ALIGN;
-	if ((size_t)(a->end - a->cur) >= size) {
-		p = a->cur;
-		a->cur += size;
+	if ((size_t)(a->end - a->cur) >= pad + size) {
+		p = a->cur + pad;
+		a->cur = p + size;
 		return p;
 	}
 	if (size > SIZE_MAX - CHUNK_HEADER - ARENA_CHUNK)
@@ -115,6 +118,23 @@ void *arena_alloc(arena *a, size_t size)
 	return p;
 }
 
+void *arena_alloc_bytes(arena *a, size_t size)
+{
+	char *p;
+
+	if (size && (size_t)(a->end - a->cur) >= size) {
+		p = a->cur;
+		a->cur += size;
+		return p;
+	}
+	/* A new chunk: give back the rounding if p starts it. */
+	p = arena_alloc(a, size);
+	if (p && a->cur == p + ((size + ARENA_ALIGN - 1) &
+				~(size_t)(ARENA_ALIGN - 1)))
+		a->cur = p + size;
+	return p;
+}
+
 void *arena_zalloc(arena *a, size_t size)
 {
 	void *p = arena_alloc(a, size);
@@ -130,7 +150,7 @@ char *arena_strndup(arena *a, const char *s, size_t len)
 
 	if (len == SIZE_MAX)
 		return NULL;
-	p = arena_alloc(a, len + 1);
+	p = arena_alloc_bytes(a, len + 1);
 	if (!p)
 		return NULL;
 	if (len)

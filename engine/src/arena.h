@@ -28,6 +28,10 @@ void arena_free(arena *a);
  * 64-bit integers, doubles); NULL when out of memory. */
 void *arena_alloc(arena *a, size_t size);
 void *arena_zalloc(arena *a, size_t size);
+/* Not aligned at all: for text, which a national plan has hundreds of
+ * thousands of short pieces of (ids of eight characters would take a
+ * sixteen-byte slot each). NULL when out of memory. */
+void *arena_alloc_bytes(arena *a, size_t size);
 /* A NUL-terminated copy. */
 char *arena_strndup(arena *a, const char *s, size_t len);
 char *arena_strdup(arena *a, const char *s);

@@ -32,17 +32,17 @@ uint32_t str_hash_bytes(const char *s, size_t len)
 
 char *str_copy(arena *a, const char *s, size_t len)
 {
-	str_head *head;
+	str_head head;
 	char *p;
 
 	if (len > UINT32_MAX - 64)
 		return NULL;
-	p = arena_alloc(a, sizeof(str_head) + len + 1);
+	p = arena_alloc_bytes(a, sizeof(str_head) + len + 1);
 	if (!p)
 		return NULL;
-	head = (str_head *)(void *)p;
-	head->len = (uint32_t)len;
-	head->hash = str_hash_bytes(s, len);
+	head.len = (uint32_t)len;
+	head.hash = str_hash_bytes(s, len);
+	memcpy(p, &head, sizeof head);
 	p += sizeof(str_head);
 	if (len)
 		memcpy(p, s, len);

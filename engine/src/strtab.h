@@ -7,6 +7,7 @@
 #define PC_STRTAB_H
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "arena.h"
 
 typedef struct str_head {
@@ -14,9 +15,23 @@ typedef struct str_head {
 	uint32_t hash;
 } str_head;
 
-#define STR_HEAD(s) ((const str_head *)(const void *)((s) - sizeof(str_head)))
-static inline uint32_t str_len(const char *s) { return STR_HEAD(s)->len; }
-static inline uint32_t str_hash(const char *s) { return STR_HEAD(s)->hash; }
+/* The head is not aligned (strings are packed, see arena_alloc_bytes):
+ * read it with memcpy, which compiles to a plain load. */
+static inline uint32_t str_len(const char *s)
+{
+	uint32_t len;
+
+	memcpy(&len, s - sizeof(str_head) + offsetof(str_head, len), sizeof len);
+	return len;
+}
+static inline uint32_t str_hash(const char *s)
+{
+	uint32_t hash;
+
+	memcpy(&hash, s - sizeof(str_head) + offsetof(str_head, hash),
+	       sizeof hash);
+	return hash;
+}
 
 uint32_t str_hash_bytes(const char *s, size_t len);
 /* A copy of s[0..len) in a with its length and hash in front, like an

@@ -263,6 +263,51 @@ static void arena_big_chunk_fault(void **state)
 	arena_free(&a);
 }
 
+/* Text is packed: strings follow each other byte for byte, and the next
+ * aligned allocation after them is aligned again. Their heads (length,
+ * hash) read back right at any address. */
+static void packed_text(void **state)
+{
+	static const char *const words[] = {
+		"N0000001", "a", "", "Lê Hoài Linh", "xyz", "0123456789abcdef"
+	};
+	const char *s[sizeof words / sizeof words[0]];
+	arena a;
+	size_t i;
+	char *p, *q;
+	void *w;
+
+	(void)state;
+	arena_init(&a);
+	p = arena_alloc_bytes(&a, 3);
+	q = arena_alloc_bytes(&a, 5);
+	assert_ptr_equal(q, p + 3);
+	w = arena_alloc(&a, 8);
+	assert_int_equal((uintptr_t)w % 8, 0);
+	assert_true((char *)w >= q + 5 && (char *)w < q + 5 + 8);
+	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+		size_t len = strlen(words[i]);
+
+		s[i] = str_copy(&a, words[i], len);
+		assert_non_null(s[i]);
+		if (i)
+			assert_ptr_equal(s[i], s[i - 1] + str_len(s[i - 1]) + 1 +
+						 sizeof(str_head));
+		assert_int_equal(str_len(s[i]), len);
+		assert_int_equal(str_hash(s[i]), str_hash_bytes(words[i], len));
+		assert_string_equal(s[i], words[i]);
+	}
+	w = arena_alloc(&a, sizeof(uint64_t));
+	assert_int_equal((uintptr_t)w % 8, 0);
+	*(uint64_t *)w = UINT64_MAX;
+	for (i = 0; i < sizeof words / sizeof words[0]; i++)
+		assert_string_equal(s[i], words[i]);
+	assert_ptr_equal(arena_alloc_bytes(&a, 1), (char *)w + 8);
+	p = arena_strndup(&a, "abc", 2);
+	assert_string_equal(p, "ab");
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +319,7 @@ int main(void)
 		cmocka_unit_test(arena_grows_into_big_chunks),
 		cmocka_unit_test(arena_without_big_chunks),
 		cmocka_unit_test(arena_big_chunk_fault),
+		cmocka_unit_test(packed_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
