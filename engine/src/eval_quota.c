@@ -79,7 +79,7 @@ static int64_t holders_stamped(quota_eval *qe, const unit *u, uint32_t x)
 	for (i = 0; i < u->npositions; i++) {
 		const position *p = &u->positions[i];
 
-		if (p->title_at != qe->t->index)
+		if (position_title_at(qe->ctx->plan, p) != qe->t->index)
 			continue;
 		for (k = 0; k < p->nholders; k++) {
 			uint32_t pi = position_holder(p, k)->index;
@@ -108,7 +108,7 @@ static int64_t distinct_holders(quota_eval *qe, const unit *u, uint32_t x)
 	for (i = 0; i < u->npositions; i++) {
 		const position *p = &u->positions[i];
 
-		if (p->title_at != qe->t->index)
+		if (position_title_at(qe->ctx->plan, p) != qe->t->index)
 			continue;
 		for (k = 0; k < p->nholders; k++) {
 			const person *h = position_holder(p, k);
@@ -150,7 +150,8 @@ static void measure_unit(quota_eval *qe, const unit *u, uint32_t x)
 		break;
 	case MEASURE_POSITIONS:
 		for (i = 0; i < u->npositions; i++)
-			if (u->positions[i].title_at == qe->t->index)
+			if (position_title_at(qe->ctx->plan, &u->positions[i]) ==
+			    qe->t->index)
 				v += u->positions[i].slots;
 		break;
 	default:

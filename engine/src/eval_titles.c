@@ -531,8 +531,9 @@ static void judge_person(titles_eval *te, const person *p)
 	    pc_grow(&te->mark, &te->mark_cap, te->npos, 1) < 0)
 		goto nomem;
 	for (i = 0; i < te->npos; i++) {
-		te->held[i].id = te->pos[i]->title_id ? te->pos[i]->title_id :
-				 "";
+		const char *id = position_title_id(te->ctx->plan, te->pos[i]);
+
+		te->held[i].id = id ? id : "";
 		te->held[i].t = position_title(te->ctx->plan, te->pos[i]);
 	}
 	qsort(te->held, te->npos, sizeof *te->held, cmp_held);

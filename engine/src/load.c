@@ -114,6 +114,10 @@ typedef struct loader {
 	/* scratch stacks for per-entity lists */
 	vec tags, attrs, positions, progress;
 	vec holder_refs, pending;
+	/* the title ids positions write (plan->title_refs), and for each
+	 * its place there plus one */
+	vec title_refs;
+	idmap ref_ids;
 	uint32_t people_seen;
 	/* stamp[person index] == position_serial: already a holder of the
 	 * position being read */
@@ -1004,6 +1008,30 @@ static int holders_now(loader *ld, const pending_position *pend, position *p)
 	return 1;
 }
 
+/* A position's title id, as its place in ld->title_refs (a new place
+ * for an id no position wrote before). 1, 0 (not a scalar: reported),
+ * or PC_ENOMEM. */
+static int read_title_ref(loader *ld, uint32_t *ref, yr_event *ev)
+{
+	const char *id;
+	void *found;
+	int rc = read_text(ld, &id, ev, "a title id");
+
+	if (rc <= 0)
+		return rc;
+	if ((found = idmap_get_str(&ld->ref_ids, id))) {
+		*ref = (uint32_t)((uintptr_t)found - 1);
+		return 1;
+	}
+	if (ld->title_refs.n >= NO_TITLE_REF - 1 ||
+	    idmap_put(&ld->ref_ids, id,
+		      (void *)(uintptr_t)(ld->title_refs.n + 1), NULL) < 0 ||
+	    vec_push_ptr(&ld->title_refs, (void *)(uintptr_t)id) < 0)
+		return PC_ENOMEM;
+	*ref = (uint32_t)(ld->title_refs.n - 1);
+	return 1;
+}
+
 static const char *const position_keys[] = {
 	"title", "holders", "slots", "baseline", NULL
 };
@@ -1030,7 +1058,7 @@ static int parse_position(loader *ld, const yr_event *first, void *arg)
 	if (first->type != YR_MAP_START)
 		return bad_type(ld, first, "a position (a mapping)");
 	memset(&p, 0, sizeof p);
-	p.title_at = NO_TITLE;          /* until resolve.c finds it */
+	p.title_ref = NO_TITLE_REF;
 	p.unit = list->owner;
 	pend.owner = list->owner;
 	pend.k = (uint32_t)(ld->positions.n - list->mark);
@@ -1041,7 +1069,7 @@ static int parse_position(loader *ld, const yr_event *first, void *arg)
 	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
 		switch (key_index(&key, position_keys)) {
 		case 0:
-			rc = read_text(ld, &p.title_id, &ev, "a title id");
+			rc = read_title_ref(ld, &p.title_ref, &ev);
 			break;
 		case 1:
 			rc = read_holders(ld, &pend.n);
@@ -1067,7 +1095,7 @@ static int parse_position(loader *ld, const yr_event *first, void *arg)
 	}
 	if (rc < 0)
 		return rc;
-	if (!p.title_id)
+	if (p.title_ref == NO_TITLE_REF)
 		missing_key(ld, &m, "title", "a position");
 	if (has_slots && (uint64_t)slots < pend.n)
 		report(ld, PROB_BAD_VALUE, slots_line, slots_col,
@@ -1939,7 +1967,9 @@ static int finish(loader *ld)
 	    (rc = vec_take(&ld->waivers, 0, sizeof(waiver), &plan->arena,
 			   &plan->waivers, &plan->nwaivers)) < 0 ||
 	    (rc = vec_take(&ld->rules, 0, sizeof(rule_ref), &plan->arena,
-			   &plan->rules, &n)) < 0)
+			   &plan->rules, &n)) < 0 ||
+	    (rc = vec_take(&ld->title_refs, 0, sizeof(char *), &plan->arena,
+			   &plan->title_refs, &plan->ntitle_refs)) < 0)
 		return rc;
 	plan->nrules = n;
 	if ((rc = resolve_holders(ld)) < 0 ||
@@ -1984,7 +2014,7 @@ static void loader_free(loader *ld)
 	vec *all[] = {
 		&ld->titles, &ld->people, &ld->units, &ld->tasks, &ld->waivers,
 		&ld->rules, &ld->tags, &ld->attrs, &ld->positions,
-		&ld->progress, &ld->holder_refs, &ld->pending
+		&ld->progress, &ld->holder_refs, &ld->pending, &ld->title_refs
 	};
 	size_t i;
 
@@ -1993,6 +2023,7 @@ static void loader_free(loader *ld)
 	pc_free(ld->stamp);
 	pc_free(ld->pairs);
 	pc_free(ld->lists);
+	idmap_free(&ld->ref_ids);
 	yr_close(ld->r);
 }
 

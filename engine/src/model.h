@@ -81,27 +81,29 @@ typedef struct title {
 	const char *id, *name, *kind;   /* kind: NULL when absent */
 	leadership leadership;
 	ploc where;
-	uint32_t index;         /* in plan->titles (position->title_at) */
+	uint32_t index;         /* in plan->titles (position_title_at) */
 } title;
 
 typedef struct unit unit;
 typedef struct person person;
 
 #define NO_TITLE UINT32_MAX
+#define NO_TITLE_REF UINT32_MAX
 
-/* 48 bytes: the title is a place in plan->titles rather than a pointer,
- * and there are a hundred thousand positions in a national plan, most
- * with one holder, kept in place. */
+/* 40 bytes: the title is a place in plan->title_refs (the different
+ * title ids positions write, a handful) rather than a pointer, and there
+ * are a hundred thousand positions in a national plan, most with one
+ * holder, kept in place. */
 typedef struct position {
-	const char *title_id;   /* as written */
 	union {                 /* resolved holders (unresolved ones left
 				   out): read them with position_holder() */
 		person *one;    /* nholders == 1 */
 		person **many;  /* nholders > 1 */
 	} held;
 	unit *unit;
-	uint32_t title_at;      /* in plan->titles (position_title);
-				   NO_TITLE when it did not resolve */
+	uint32_t title_ref;     /* the title id as written: a place in
+				   plan->title_refs (position_title_id);
+				   NO_TITLE_REF when none was written */
 	uint32_t nholders;
 	uint32_t slots;         /* default: number of holders as written */
 	uint32_t baseline;      /* default: slots */
@@ -219,6 +221,12 @@ struct pc_plan {
 	uint32_t nrules;
 	title **titles;
 	uint32_t ntitles;
+	/* Every title id the positions write, interned, in order of first
+	 * use; ref_title[k] is the place of title_refs[k] in titles, or
+	 * NO_TITLE when it names none (resolve.c). */
+	const char **title_refs;
+	uint32_t *ref_title;
+	uint32_t ntitle_refs;
 	person **people;
 	uint32_t npeople;
 	unit **units;           /* every unit, pre-order (parents first) */
@@ -263,10 +271,29 @@ static inline position *person_position(const person *p, uint32_t k)
 	return p->npositions == 1 ? p->held.one : p->held.many[k];
 }
 
+/* The title id a position writes, or NULL when it writes none. */
+static inline const char *position_title_id(const pc_plan *plan,
+					    const position *p)
+{
+	return p->title_ref == NO_TITLE_REF ? NULL
+					    : plan->title_refs[p->title_ref];
+}
+
+/* The place of a position's title in plan->titles, or NO_TITLE when it
+ * writes none or names none. */
+static inline uint32_t position_title_at(const pc_plan *plan,
+					 const position *p)
+{
+	return p->title_ref == NO_TITLE_REF ? NO_TITLE
+					    : plan->ref_title[p->title_ref];
+}
+
 /* The title of a position, or NULL when it did not resolve. */
 static inline title *position_title(const pc_plan *plan, const position *p)
 {
-	return p->title_at == NO_TITLE ? NULL : plan->titles[p->title_at];
+	uint32_t at = position_title_at(plan, p);
+
+	return at == NO_TITLE ? NULL : plan->titles[at];
 }
 
 /* The unit whose id is id[0..len), or NULL. */

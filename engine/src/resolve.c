@@ -243,22 +243,29 @@ static int link_positions(resolver *rs)
 	uint32_t i, k, h;
 	size_t total = 0;
 
+	if (plan->ntitle_refs &&
+	    !(plan->ref_title = arena_alloc(&plan->arena, plan->ntitle_refs *
+					    sizeof *plan->ref_title)))
+		return PC_ENOMEM;
+	for (i = 0; i < plan->ntitle_refs; i++) {
+		const title *t = idmap_get_str(&plan->title_ids,
+					       plan->title_refs[i]);
+
+		plan->ref_title[i] = t ? t->index : NO_TITLE;
+	}
 	for (i = 0; i < rs->n; i++) {
 		unit *u = rs->doc[i];
 
 		for (k = 0; k < u->npositions; k++) {
 			position *p = &u->positions[k];
 
-			const title *t = p->title_id
-				 ? idmap_get_str(&plan->title_ids, p->title_id)
-				 : NULL;
-
-			p->title_at = t ? t->index : NO_TITLE;
-			if (p->title_id && !t)
+			if (p->title_ref != NO_TITLE_REF &&
+			    plan->ref_title[p->title_ref] == NO_TITLE)
 				report_on(rs, PROB_UNKNOWN_REF, PLOC(p->where),
 					  PC_TARGET_UNIT, u->id,
 					  "title '%s' is not a title id defined "
-					  "in this plan", p->title_id);
+					  "in this plan",
+					  plan->title_refs[p->title_ref]);
 			for (h = 0; h < p->nholders; h++)
 				position_holder(p, h)->npositions++;
 		}

@@ -156,14 +156,16 @@ static int count_person(stats_build *b, const person *p)
 	for (i = 0; i < p->npositions; i++) {
 		const position *pos = person_position(p, i);
 		const title *t;
+		const char *id;
 
 		if (!pos->unit || !unit_exists_after(pos->unit))
 			continue;
 		t = position_title(b->st->plan, pos);
+		id = position_title_id(b->st->plan, pos);
 		/* A position written without a title (plan/missing-key)
 		 * holds no title to count. */
-		if (t || pos->title_id)
-			b->scratch[nheld++] = t ? t->id : pos->title_id;
+		if (t || id)
+			b->scratch[nheld++] = t ? t->id : id;
 	}
 	if (nheld < 2)
 		return 0;

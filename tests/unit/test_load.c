@@ -835,15 +835,30 @@ static void position_titles(void **state)
 		"units:\n"
 		"  - id: U\n"
 		"    level: x\n"
-		"    positions: [{ title: b }, { title: zz }, { title: a }]\n");
-	assert_int_equal(plan->nfindings, 1);
-	assert_string_equal(plan->findings[0].rule, "plan/unknown-ref");
+		"    positions: [{ title: b }, { title: zz }, { title: a },\n"
+		"                { title: b }, { title: zz }, { slots: 1 }]\n");
+	assert_int_equal(plan->nfindings, 3);
+	assert_string_equal(plan->findings[0].rule, "plan/missing-key");
+	assert_string_equal(plan->findings[1].rule, "plan/unknown-ref");
+	assert_int_equal(plan->findings[1].where.col, 31);
+	assert_string_equal(plan->findings[2].rule, "plan/unknown-ref");
+	assert_int_equal(plan->findings[2].where.line,
+			 plan->findings[1].where.line + 1);
 	u = unit_by_id(plan, "U");
-	assert_int_equal(u->npositions, 3);
+	assert_int_equal(u->npositions, 6);
+	/* One place for each id written, in order of first use. */
+	assert_int_equal(plan->ntitle_refs, 3);
+	assert_int_equal(u->positions[3].title_ref, u->positions[0].title_ref);
+	assert_int_equal(u->positions[4].title_ref, u->positions[1].title_ref);
+	assert_string_equal(position_title(plan, &u->positions[3])->name, "B");
+	assert_int_equal(position_title_at(plan, &u->positions[4]), NO_TITLE);
+	assert_int_equal(u->positions[5].title_ref, NO_TITLE_REF);
+	assert_null(position_title_id(plan, &u->positions[5]));
+	assert_null(position_title(plan, &u->positions[5]));
 	assert_string_equal(position_title(plan, &u->positions[0])->name, "B");
 	assert_null(position_title(plan, &u->positions[1]));
-	assert_int_equal(u->positions[1].title_at, NO_TITLE);
-	assert_string_equal(u->positions[1].title_id, "zz");
+	assert_int_equal(position_title_at(plan, &u->positions[1]), NO_TITLE);
+	assert_string_equal(position_title_id(plan, &u->positions[1]), "zz");
 	assert_string_equal(position_title(plan, &u->positions[2])->name, "A");
 	pc_plan_free(plan);
 }
