@@ -967,6 +967,8 @@ static int read_holders(loader *ld, uint32_t *n)
 	}
 }
 
+#define FEW_HOLDERS 16
+
 /* The holders of a position just read, when every one is a known person
  * listed once: 1, p->holders set and the refs dropped. 0 when the
  * position must wait for the end of the pass (its refs stay). */
@@ -975,8 +977,21 @@ static int holders_now(loader *ld, const pending_position *pend, position *p)
 	const holder_ref *refs = (const holder_ref *)ld->holder_refs.items +
 				 pend->first;
 	size_t npeople = ld->people.n;
-	uint32_t j, serial;
+	uint32_t j, k, serial;
 
+	/* A position has a handful of holders: compare them by pointer.
+	 * The stamps, an array over every person (0.45 MiB on a national
+	 * plan), only for a long list. */
+	if (pend->n <= FEW_HOLDERS) {
+		for (j = 0; j < pend->n; j++) {
+			if (!refs[j].who)
+				return 0;
+			for (k = 0; k < j; k++)
+				if (refs[k].who == refs[j].who)
+					return 0;
+		}
+		goto known;
+	}
 	if (npeople > ld->stamp_cap) {
 		size_t old = ld->stamp_cap;
 		if (pc_grow(&ld->stamp, &ld->stamp_cap, npeople,
@@ -993,6 +1008,7 @@ static int holders_now(loader *ld, const pending_position *pend, position *p)
 			return 0;
 		ld->stamp[who->index] = serial;
 	}
+known:
 	if (pend->n == 1) {
 		p->held.one = refs[0].who;
 	} else {

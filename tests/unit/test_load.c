@@ -916,6 +916,64 @@ static void holders_one_or_many(void **state)
 	}
 }
 
+/* Long lists of holders, on either side of the length where the loader
+ * stops comparing holders pair by pair: 16 and 17 different people, and
+ * 16 and 17 with the last one written twice (left out, with a finding). */
+static void holders_long_lists(void **state)
+{
+	static const size_t lens[] = { 16, 17 };
+	char text[4096];
+	size_t len, i, k, t;
+
+	(void)state;
+	for (t = 0; t < 2; t++) {
+		pc_plan *plan;
+		const unit *u;
+		size_t n = lens[t];
+
+		len = (size_t)snprintf(text, sizeof text, HEAD
+				       "titles: [{ id: t, name: T }]\n"
+				       "people:\n");
+		for (i = 0; i < n; i++)
+			len += (size_t)snprintf(text + len, sizeof text - len,
+						"  - { id: P%zu }\n", i);
+		len += (size_t)snprintf(text + len, sizeof text - len,
+					"units:\n  - id: U\n    level: x\n"
+					"    positions:\n");
+		for (k = 0; k < 2; k++) {
+			len += (size_t)snprintf(text + len, sizeof text - len,
+						"      - title: t\n"
+						"        holders: [");
+			for (i = 0; i < n; i++)
+				len += (size_t)snprintf(text + len,
+							sizeof text - len,
+							"%sP%zu", i ? ", " : "",
+							k && i == n - 1 ? n - 2
+									: i);
+			len += (size_t)snprintf(text + len, sizeof text - len,
+						"]\n");
+		}
+		assert_true(len < sizeof text);
+		plan = load_text("long.yaml", text);
+		u = unit_by_id(plan, "U");
+		assert_int_equal(u->npositions, 2);
+		assert_int_equal(plan->nfindings, 1);
+		assert_int_equal(u->positions[0].nholders, n);
+		assert_int_equal(u->positions[1].nholders, n - 1);
+		for (i = 0; i < n - 1; i++) {
+			assert_ptr_equal(position_holder(&u->positions[0], i),
+					 plan->people[i]);
+			assert_ptr_equal(position_holder(&u->positions[1], i),
+					 plan->people[i]);
+		}
+		assert_ptr_equal(position_holder(&u->positions[0], n - 1),
+				 plan->people[n - 1]);
+		assert_int_equal(plan->people[n - 2]->npositions, 2);
+		assert_int_equal(plan->people[n - 1]->npositions, 1);
+		pc_plan_free(plan);
+	}
+}
+
 /* Deep trees and long cycles: no recursion, no quadratic work. */
 static void deep_chain(void **state)
 {
@@ -1146,6 +1204,7 @@ int main(void)
 		cmocka_unit_test(equal_attr_lists_shared),
 		cmocka_unit_test(position_titles),
 		cmocka_unit_test(holders_one_or_many),
+		cmocka_unit_test(holders_long_lists),
 		cmocka_unit_test(deep_chain),
 		cmocka_unit_test(applies_to_match_limit),
 		cmocka_unit_test(fatal_errors),
