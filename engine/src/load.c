@@ -1992,8 +1992,8 @@ static int finish(loader *ld)
 	    (rc = plan_resolve(plan, &ld->probs)) < 0)
 		return rc;
 	/* Nothing looks a person up by id once holders and waivers are
-	 * resolved, and on a national plan this is the largest table (4 MiB
-	 * for 114,000 people): give it back before the rules run. */
+	 * resolved, and on a national plan this is the largest table (1 MiB
+	 * for 114,153 people): give it back before the rules run. */
 	idindex_free(&plan->person_ids);
 	if (ld->oom)
 		return PC_ENOMEM;

@@ -273,9 +273,12 @@ static void slot_insert(uint64_t *slots, size_t cap, uint64_t s)
 	slots[j] = s;
 }
 
-/* Grow at three quarters full: a probe compares hashes within the
- * table and reads an entity only on a match, so longer runs cost
- * little. The hashes are in the slots, so a rehash reads no entity. */
+/* Grow at seven eighths full: a probe compares hashes within the
+ * table (eight slots a cache line) and reads an entity only on a match,
+ * so longer runs cost little, and the table of a national plan's
+ * 114,153 people is 1 MiB instead of 2. The hashes are in the slots, so
+ * a rehash reads no entity. */
+#define IDINDEX_ROOM(count, cap) (((count) + 1) * 8 <= (cap) * 7)
 static int idindex_rehash(idindex *m)
 {
 	size_t ncap = m->cap ? m->cap * 2 : 64, i;
@@ -332,7 +335,7 @@ int idindex_put(idindex *m, void *const *items, const char *id,
 
 	if (place >= UINT32_MAX - 1)
 		return -1;
-	if ((m->count + 1) * 4 > m->cap * 3 && idindex_rehash(m) < 0)
+	if (!IDINDEX_ROOM(m->count, m->cap) && idindex_rehash(m) < 0)
 		return -1;
 	if (slot_find(m, items, h, id, str_len(id), &i)) {
 		if (existing)
@@ -364,7 +367,7 @@ void idindex_rebuild(idindex *m, void *const *items, uint32_t n)
 		return;
 	memset(m->slots, 0, m->cap * sizeof *m->slots);
 	m->count = 0;
-	for (k = 0; k < n && (m->count + 1) * 4 <= m->cap * 3; k++) {
+	for (k = 0; k < n && IDINDEX_ROOM(m->count, m->cap); k++) {
 		uint64_t h = str_hash(entity_id(items, k));
 
 		slot_insert(m->slots, m->cap, h << 32 | (uint64_t)(k + 1));
