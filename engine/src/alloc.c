@@ -119,6 +119,16 @@ void pc_big_free(void *ptr, size_t size)
 		munmap(ptr, (size + align - 1) & ~(align - 1));
 }
 
+void pc_big_release(void *ptr, size_t size)
+{
+	uintptr_t page = 4096, from = (uintptr_t)ptr, to = from + size;
+
+	from = (from + page - 1) & ~(page - 1);
+	to &= ~(page - 1);
+	if (from < to)
+		(void)madvise((void *)from, to - from, MADV_DONTNEED);
+}
+
 void *pc_page_alloc(size_t size)
 {
 	void *p;
@@ -147,6 +157,12 @@ void pc_big_free(void *ptr, size_t size)
 {
 	(void)size;
 	pc_free(ptr);
+}
+
+void pc_big_release(void *ptr, size_t size)
+{
+	(void)ptr;
+	(void)size;
 }
 
 void *pc_page_alloc(size_t size)

@@ -22,6 +22,11 @@ int pc_grow(void *ptr, size_t *cap, size_t need, size_t elem);
 #define PC_BIG_BLOCK ((size_t)2 * 1024 * 1024)
 void *pc_big_alloc(size_t size);
 void pc_big_free(void *ptr, size_t size);
+/* Give the whole pages within [ptr, ptr + size) of a big block back to
+ * the system: a huge page, resident whole once touched, is split. They
+ * read as zero when touched again. Nothing happens where the system
+ * cannot do it. */
+void pc_big_release(void *ptr, size_t size);
 
 /* A zero-filled block of whole pages straight from the system, with no
  * huge pages: for tables of a few hundred KiB that are replaced as they

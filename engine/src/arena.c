@@ -61,6 +61,12 @@ void arena_free(arena *a)
 	arena_init(a);
 }
 
+void arena_trim(arena *a)
+{
+	if (a->chunks && a->chunks->big && a->cur < a->end)
+		pc_big_release(a->cur, (size_t)(a->end - a->cur));
+}
+
 void *arena_alloc(arena *a, size_t size)
 {
 	arena_chunk *c;

@@ -24,6 +24,11 @@ void arena_init(arena *a);
  * set's memory: those use arena_init, and 64 KiB chunks throughout. */
 void arena_init_big(arena *a);
 void arena_free(arena *a);
+/* Give back what the current chunk has not handed out yet, when it is a
+ * big block (arena_init_big): with huge pages the whole 2 MiB is
+ * resident from its first use. For the end of a plan's loading; the
+ * arena stays usable. */
+void arena_trim(arena *a);
 /* Aligned to 8 bytes (enough for every type the engine stores: pointers,
  * 64-bit integers, doubles); NULL when out of memory. */
 void *arena_alloc(arena *a, size_t size);

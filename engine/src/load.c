@@ -1998,6 +1998,9 @@ static int finish(loader *ld)
 	if (ld->oom)
 		return PC_ENOMEM;
 	set_targets(ld, 0, PC_TARGET_PLAN, "");
+	/* The model is complete: what its last block has not handed out
+	 * (up to 2 MiB) need not stay resident while the rules run. */
+	arena_trim(&plan->arena);
 	return 0;
 }
 

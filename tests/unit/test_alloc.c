@@ -1,6 +1,10 @@
 /* test_alloc.c - big blocks (pc_big_alloc), page blocks (pc_page_alloc),
  * the arena's switch to big blocks, and hash tables (idmap, strtab,
  * idindex) growing through all three kinds of table. */
+/* mincore and sysconf's page size are not in C11: glibc shows them with
+ * this feature macro.
+ * NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+#define _DEFAULT_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +19,8 @@
 #include "strtab.h"
 
 #include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* Zero-filled, aligned to PC_BIG_BLOCK, writable to the rounded size. */
 static void big_block(void **state)
@@ -308,6 +314,49 @@ static void packed_text(void **state)
 	arena_free(&a);
 }
 
+/* arena_trim gives back the unused end of a big chunk: its pages are no
+ * longer resident (mincore), what was handed out stays, and the arena
+ * goes on handing out memory from where it was. */
+static void arena_trim_gives_back(void **state)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char vec[PC_BIG_BLOCK / 4096];
+	arena a;
+	char *p, *q, *tail;
+	size_t len, i, resident = 0;
+
+	(void)state;
+	assert_true(page == 4096);
+	arena_init_big(&a);
+	/* Past 1 MiB in 64 KiB chunks, then into the first big chunk. */
+	while (!(a.chunks && a.total >= PC_BIG_BLOCK)) {
+		assert_non_null(p = arena_alloc(&a, 4000));
+		memset(p, 1, 4000);
+	}
+	assert_non_null(p = arena_alloc(&a, 16000));
+	memset(p, 0x5a, 16000);
+	tail = (char *)(((uintptr_t)a.cur + 4095) & ~(uintptr_t)4095);
+	len = (size_t)(a.end - tail);
+	assert_true(len > 100 * 4096);
+	/* Touch the whole tail, as a huge page would be. */
+	memset(tail, 7, len);
+	arena_trim(&a);
+	assert_int_equal(mincore(tail, len, vec), 0);
+	for (i = 0; i < len / 4096; i++)
+		resident += vec[i] & 1;
+	assert_int_equal(resident, 0);
+	for (i = 0; i < 16000; i++)
+		if (p[i] != 0x5a)
+			fail_msg("byte %zu lost", i);
+	q = arena_alloc(&a, 64);
+	assert_ptr_equal(q, p + 16000);
+	memset(q, 3, 64);
+	assert_int_equal(q[63], 3);
+	arena_trim(&a);
+	assert_int_equal(q[63], 3);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +369,7 @@ int main(void)
 		cmocka_unit_test(arena_without_big_chunks),
 		cmocka_unit_test(arena_big_chunk_fault),
 		cmocka_unit_test(packed_text),
+		cmocka_unit_test(arena_trim_gives_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
