@@ -297,29 +297,30 @@ static YR_HOT void live_from_event(live_ev *l, const yaml_event_t *e)
  * two halves of the work overlap: a load then takes little more
  * wall-clock time than the parse alone. The events cross over in batches
  * with their texts copied, so that the threads meet once a batch, not
- * once an event, and each frees only what it allocated.
+ * once an event, and each frees only what it allocated. An event is
+ * written in as few bytes as it takes (pipe_put), about 9 on a plan
+ * against 37 as a fixed record with its text: the batches in flight are
+ * resident while a large plan loads, and in this form they hold as many
+ * events, milliseconds of libyaml's work, in a fifth of the memory.
  *
  * The parser thread owns the parser, the input and the fields its read
  * handler sets (bytes_read, over_size, over_scan, io_errno, event_end)
  * until it hands over the batch that ends the stream; the reader looks at
  * them only after it has taken that batch (the acquire of head). */
 #define PIPE_BATCHES 4                  /* batches in flight */
-#define PIPE_EVENTS 8192                /* events in a batch: ~1 ms */
-#define PIPE_TEXT ((size_t)64 << 10)    /* text bytes of a batch, at first */
+#define PIPE_BYTES ((size_t)64 << 10)   /* of a batch: ~7000 events, ~1 ms */
 #define PIPE_STACK ((size_t)256 << 10)  /* libyaml does not recurse */
 
-/* An event in a batch. Its texts are at off in the batch's text: the
- * scalar's value or the alias's name, NUL-ended (an empty one for a node
- * start with an anchor), then the anchor, NUL-ended. */
-typedef struct pipe_ev {
-	size_t off;
-	size_t len;
-	uint32_t line, col;
-	uint8_t type;            /* yaml_event_type_t */
-	uint8_t plain;
-	uint8_t text;            /* TEXT_NONE, TEXT_FULL, TEXT_CUT */
-	uint8_t has_anchor;
-} pipe_ev;
+/* An event in a batch, byte by byte:
+ *   the type (4 bits), plain (1), the text's kind (2), has an anchor (1);
+ *   the line, less the previous event's in the batch (modulo 2^32: libyaml
+ *   may go back), and the column, each in 7-bit groups, low first, the
+ *   top bit saying another follows;
+ *   with a text: its length, so, then the scalar's value or the alias's
+ *   name, NUL-ended (an empty one for a node start with an anchor);
+ *   with an anchor: the anchor, NUL-ended.
+ * On a plan, most events take one byte for each of the first four. */
+#define PIPE_HEAD_MAX (1 + 5 + 5 + 10)  /* the most before the texts */
 
 /* A scalar over max_scalar_len is passed on as "" with its length, which
  * is all the reader needs to report it. */
@@ -330,10 +331,9 @@ enum { TEXT_NONE, TEXT_FULL, TEXT_CUT };
 enum { PIPE_MORE, PIPE_END, PIPE_FAILED, PIPE_NOMEM };
 
 typedef struct pipe_batch {
-	pipe_ev *ev;
-	size_t n;
-	char *text;
+	char *buf;               /* the events */
 	size_t used, size;
+	uint32_t line;           /* of the last event put in */
 	int end;
 } pipe_batch;
 
@@ -354,61 +354,89 @@ struct ypipe {
 	/* The reader's side alone. */
 	pipe_batch *cur;         /* the batch being read; NULL before one */
 	size_t pos;
+	uint32_t line;           /* of the last event taken from cur */
 };
 
-/* The texts of e into b: 0; 1 when they do not fit in what is left of a
- * batch that has events (e goes first into the next one); -1 out of
- * memory. The parser thread allocates with malloc, as libyaml does on it:
- * pc_malloc's fault injection counts allocations of one thread. */
+static YR_HOT unsigned char *pipe_put_num(unsigned char *o, uint64_t v)
+{
+	while (v >= 0x80) {
+		*o++ = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	*o++ = (unsigned char)v;
+	return o;
+}
+
+static YR_HOT uint64_t pipe_get_num(const unsigned char **in)
+{
+	const unsigned char *s = *in;
+	uint64_t v = *s & 0x7f;
+	unsigned shift = 7;
+
+	while (*s++ & 0x80) {
+		v |= (uint64_t)(*s & 0x7f) << shift;
+		shift += 7;
+	}
+	*in = s;
+	return v;
+}
+
+/* e into b: 0; 1 when it does not fit in what is left of a batch that
+ * has events (e goes first into the next one); -1 out of memory. The
+ * parser thread allocates with malloc, as libyaml does on it: pc_malloc's
+ * fault injection counts allocations of one thread. */
 static int pipe_put(yreader *r, pipe_batch *b, const yaml_event_t *e)
 {
-	pipe_ev *pe = &b->ev[b->n];
 	live_ev l;
 	size_t tlen = 0, alen = 0;
+	unsigned kind = TEXT_NONE;
+	unsigned char *o;
 
 	live_from_event(&l, e);
-	pe->len = l.len;
-	pe->line = l.line;
-	pe->col = l.col;
-	pe->type = (uint8_t)l.type;
-	pe->plain = l.plain;
 	if (l.anchor)
 		alen = strlen(l.anchor) + 1;
-	pe->text = TEXT_NONE;
 	if (l.type == YAML_SCALAR_EVENT || l.type == YAML_ALIAS_EVENT || alen) {
-		pe->text = TEXT_FULL;
+		kind = TEXT_FULL;
 		tlen = l.len + 1;
 		if (l.type == YAML_SCALAR_EVENT &&
 		    l.len > r->limits.max_scalar_len) {
-			pe->text = TEXT_CUT;
+			kind = TEXT_CUT;
 			tlen = 1;
 		}
 	}
-	pe->has_anchor = alen != 0;
-	if (tlen + alen > b->size - b->used) {
+	/* Room for the longest head, not the one written: one comparison,
+	 * and a batch gives up at most a few bytes. */
+	if (PIPE_HEAD_MAX + tlen + alen > b->size - b->used) {
 		char *t;
 
-		if (b->n)
+		if (b->used)
 			return 1;
 		/* Alone in the batch and still too long: a long scalar. */
-		t = realloc(b->text, tlen + alen); /* NOLINT(cppcoreguidelines-no-malloc) */
+		t = realloc(b->buf, PIPE_HEAD_MAX + tlen + alen); /* NOLINT(cppcoreguidelines-no-malloc) */
 		if (!t)
 			return -1;
-		b->text = t;
-		b->size = tlen + alen;
+		b->buf = t;
+		b->size = PIPE_HEAD_MAX + tlen + alen;
 	}
-	pe->off = b->used;
-	if (tlen) {
-		if (pe->text == TEXT_FULL)
-			memcpy(b->text + b->used, l.text, l.len);
-		b->text[b->used + tlen - 1] = '\0';
-		b->used += tlen;
+	o = (unsigned char *)b->buf + b->used;
+	*o++ = (unsigned char)((unsigned)l.type | (unsigned)l.plain << 4 |
+			       kind << 5 | (unsigned)(alen != 0) << 7);
+	o = pipe_put_num(o, (uint32_t)(l.line - b->line));
+	b->line = l.line;
+	o = pipe_put_num(o, l.col);
+	if (kind != TEXT_NONE) {
+		o = pipe_put_num(o, l.len);
+		if (kind == TEXT_FULL) {
+			memcpy(o, l.text, l.len);
+			o += l.len;
+		}
+		*o++ = '\0';
 	}
 	if (alen) {
-		memcpy(b->text + b->used, l.anchor, alen);
-		b->used += alen;
+		memcpy(o, l.anchor, alen);
+		o += alen;
 	}
-	b->n++;
+	b->used = (size_t)((char *)o - b->buf);
 	return 0;
 }
 
@@ -440,9 +468,19 @@ static void *pipe_main(void *arg)
 		/* Filled in a copy of its own: the batch headers share cache
 		 * lines with the one the reader is on. */
 		w = *b;
-		w.n = 0;
 		w.used = 0;
-		while (w.n < PIPE_EVENTS) {
+		w.line = 0;
+		if (w.size > PIPE_BYTES) {
+			/* Grown for a long scalar: back to the usual size, or
+			 * the batches after it would fill all of it. */
+			char *t = realloc(w.buf, PIPE_BYTES); /* NOLINT(cppcoreguidelines-no-malloc) */
+
+			if (t) {
+				w.buf = t;
+				w.size = PIPE_BYTES;
+			}
+		}
+		for (;;) {
 			yaml_event_type_t type;
 			int rc;
 
@@ -485,12 +523,10 @@ static void pipe_free(ypipe *p)
 {
 	size_t i;
 
-	for (i = 0; i < PIPE_BATCHES; i++) {
-		pc_free(p->b[i].ev);
-		/* Allocated by pc_malloc, or grown by realloc on the parser
-		 * thread: both are the C library's. */
-		pc_free(p->b[i].text);
-	}
+	for (i = 0; i < PIPE_BATCHES; i++)
+		/* Allocated by pc_malloc, or resized by realloc on the
+		 * parser thread: both are the C library's. */
+		pc_free(p->b[i].buf);
 	pc_free(p);
 }
 
@@ -513,10 +549,9 @@ static void pipe_start(yreader *r, uint64_t size)
 		return;
 	atomic_init(&p->head, 0);
 	for (i = 0; i < PIPE_BATCHES; i++) {
-		p->b[i].ev = pc_malloc(PIPE_EVENTS * sizeof *p->b[i].ev);
-		p->b[i].text = pc_malloc(PIPE_TEXT);
-		p->b[i].size = PIPE_TEXT;
-		if (!p->b[i].ev || !p->b[i].text) {
+		p->b[i].buf = pc_malloc(PIPE_BYTES);
+		p->b[i].size = PIPE_BYTES;
+		if (!p->b[i].buf) {
 			pipe_free(p);
 			return;
 		}
@@ -591,7 +626,8 @@ static YR_COLD int pipe_turn(yreader *r)
 			nanosleep(&pipe_nap, NULL);
 		p->cur = &p->b[p->tail % PIPE_BATCHES];
 		p->pos = 0;
-		if (p->cur->n)
+		p->line = 0;
+		if (p->cur->used)
 			return 0;
 	}
 }
@@ -600,27 +636,35 @@ static YR_COLD int pipe_turn(yreader *r)
 static YR_HOT int pipe_fetch(yreader *r)
 {
 	ypipe *p = r->pipe;
-	const pipe_ev *e;
 	live_ev *l = &r->live;
+	const unsigned char *s;
+	unsigned head, kind;
 	int rc;
 
-	if (YR_UNLIKELY(!p->cur || p->pos == p->cur->n) &&
+	if (YR_UNLIKELY(!p->cur || p->pos == p->cur->used) &&
 	    (rc = pipe_turn(r)) != 0)
 		return rc;
-	e = &p->cur->ev[p->pos++];
-	l->type = (yaml_event_type_t)e->type;
-	l->line = e->line;
-	l->col = e->col;
-	l->len = e->len;
-	l->plain = e->plain;
+	s = (const unsigned char *)p->cur->buf + p->pos;
+	head = *s++;
+	kind = head >> 5 & 3;
+	l->type = (yaml_event_type_t)(head & 0xf);
+	l->plain = head >> 4 & 1;
+	p->line += (uint32_t)pipe_get_num(&s);
+	l->line = p->line;
+	l->col = (uint32_t)pipe_get_num(&s);
+	l->len = 0;
 	l->text = "";
 	l->anchor = NULL;
-	if (e->text != TEXT_NONE) {
-		l->text = p->cur->text + e->off;
-		if (e->has_anchor)
-			l->anchor = l->text +
-				    (e->text == TEXT_FULL ? e->len + 1 : 1);
+	if (kind != TEXT_NONE) {
+		l->len = (size_t)pipe_get_num(&s);
+		l->text = (const char *)s;
+		s += (kind == TEXT_FULL ? l->len : 0) + 1;
 	}
+	if (head & 0x80) {
+		l->anchor = (const char *)s;
+		s += strlen(l->anchor) + 1;
+	}
+	p->pos = (size_t)((const char *)s - p->cur->buf);
 	return 0;
 }
 
