@@ -321,6 +321,12 @@ static YR_HOT void live_from_event(live_ev *l, const yaml_event_t *e)
  *   with an anchor: the anchor, NUL-ended.
  * On a plan, most events take one byte for each of the first four. */
 #define PIPE_HEAD_MAX (1 + 5 + 5 + 10)  /* the most before the texts */
+_Static_assert(YAML_STREAM_START_EVENT < 16 && YAML_STREAM_END_EVENT < 16 &&
+	       YAML_DOCUMENT_START_EVENT < 16 && YAML_DOCUMENT_END_EVENT < 16 &&
+	       YAML_ALIAS_EVENT < 16 && YAML_SCALAR_EVENT < 16 &&
+	       YAML_SEQUENCE_START_EVENT < 16 && YAML_SEQUENCE_END_EVENT < 16 &&
+	       YAML_MAPPING_START_EVENT < 16 && YAML_MAPPING_END_EVENT < 16,
+	       "an event's type fits in the 4 bits a batch gives it");
 
 /* A scalar over max_scalar_len is passed on as "" with its length, which
  * is all the reader needs to report it. */
