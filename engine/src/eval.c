@@ -5,29 +5,114 @@
 #include "problems.h"
 #include "regex.h"
 
+#include <stdint.h>
 #include <string.h>
+
+/* FNV-1a, over the messages of rules with a template only. */
+static uint32_t msg_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static void msgs_forget(eval_ctx *ctx)
+{
+	pc_free(ctx->msg_slots);
+	ctx->msg_slots = NULL;
+	ctx->msg_cap = ctx->msg_used = 0;
+}
+
+/* Room for one more message with the table at most three quarters
+ * full: 0, or -1 when out of memory. */
+static int msgs_reserve(eval_ctx *ctx)
+{
+	uint64_t *old = ctx->msg_slots, *slots;
+	size_t cap = ctx->msg_cap, ncap, i, j;
+
+	if (cap && (ctx->msg_used + 1) * 4 <= cap * 3)
+		return 0;
+	ncap = cap ? cap * 2 : 256;
+	if (ncap > SIZE_MAX / 2 / sizeof *slots)
+		return -1;
+	slots = pc_calloc(ncap, sizeof *slots);
+	if (!slots)
+		return -1;
+	for (i = 0; i < cap; i++) {
+		if (!old[i])
+			continue;
+		for (j = (old[i] >> 32) & (ncap - 1); slots[j];
+		     j = (j + 1) & (ncap - 1))
+			;
+		slots[j] = old[i];
+	}
+	pc_free(old);
+	ctx->msg_slots = slots;
+	ctx->msg_cap = ncap;
+	return 0;
+}
 
 pc_finding *eval_finding(eval_ctx *ctx, const rule *r, loc where,
 			 pc_target_type type, const char *target_id,
 			 const tmpl_args *args, const char *default_msg)
 {
 	static const tmpl_args no_args;
-	const char *msg = default_msg;
+	const char *msg = default_msg, *text;
+	size_t slot = 0, mask;
+	uint32_t h = 0;
+	bool fresh = false;
 	pc_finding *f;
+	strbuf *b;
 
 	/* A rule stopped by a regular expression limit says nothing more:
 	 * what it would say now rests on matches it could not make. */
 	if (ctx->status || eval_regex_stopped(ctx, r))
 		return NULL;
-	if (r->message.nparts)
-		msg = tmpl_expand(&ctx->report->arena, &r->message,
-				  args ? args : &no_args);
+	if (r->message.nparts) {
+		/* Expanded in the scratch buffer, kept once per text. */
+		b = eval_msg_begin(ctx);
+		tmpl_expand_sb(b, &r->message, args ? args : &no_args);
+		if (b->failed || msgs_reserve(ctx) < 0)
+			goto nomem;
+		text = b->data ? b->data : "";
+		h = msg_hash(text, b->len);
+		mask = ctx->msg_cap - 1;
+		msg = NULL;
+		for (slot = h & mask; ctx->msg_slots[slot];
+		     slot = (slot + 1) & mask) {
+			uint64_t e = ctx->msg_slots[slot];
+			const char *m;
+
+			if ((uint32_t)(e >> 32) != h)
+				continue;
+			m = ctx->report->findings[(uint32_t)e - 1].message;
+			if (strcmp(m, text) == 0) {
+				msg = m;
+				break;
+			}
+		}
+		if (!msg) {
+			msg = arena_strndup(&ctx->report->arena, text, b->len);
+			fresh = true;
+		}
+	}
 	if (!msg)
 		goto nomem;
 	f = report_add(ctx->report, r->id, r->severity, msg, r->basis, where,
 		       type, target_id);
 	if (!f)
 		goto nomem;
+	/* A finding past the slot's index range keeps its own copy. */
+	if (fresh && ctx->report->nfindings < UINT32_MAX) {
+		ctx->msg_slots[slot] = (uint64_t)h << 32 |
+				       (uint32_t)ctx->report->nfindings;
+		ctx->msg_used++;
+	}
 	return f;
 nomem:
 	ctx->status = PC_ENOMEM;
@@ -221,21 +306,13 @@ const char *eval_msg_end(eval_ctx *ctx)
 {
 	const char *s = NULL;
 
+	/* eval_finding will expand the rule's template instead. */
+	if (ctx->running && ctx->running->message.nparts && !ctx->msg.failed)
+		return "";
 	if (!ctx->msg.failed)
 		s = arena_strndup(&ctx->report->arena,
 				  ctx->msg.data ? ctx->msg.data : "",
 				  ctx->msg.len);
-	if (!s)
-		ctx->status = PC_ENOMEM;
-	return s;
-}
-
-const char *eval_date(eval_ctx *ctx, pc_date date)
-{
-	char buf[11];
-	const char *s = arena_strdup(&ctx->report->arena,
-				     pc_date_format(date, buf));
-
 	if (!s)
 		ctx->status = PC_ENOMEM;
 	return s;
@@ -398,7 +475,10 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 			continue;
 		}
 		rep->rule_ran[i] = 1;
+		ctx.running = r;
 		run_rule(&ctx, r);
+		ctx.running = NULL;
+		msgs_forget(&ctx);
 		if (ctx.status) {
 			rc = ctx.status;
 			goto fail;
@@ -421,6 +501,7 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 	return 0;
 fail:
 	sb_free(&ctx.msg);
+	msgs_forget(&ctx);
 	pc_free(ctx.parents);
 	pc_free(ctx.pair);
 	pc_free(ctx.status_of);

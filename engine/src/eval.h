@@ -16,6 +16,16 @@ typedef struct eval_ctx {
 	/* Scratch for building messages (eval_msg_begin/eval_msg_end):
 	 * a check builds thousands, and printf costs more than the text. */
 	strbuf msg;
+	/* The rule running, whose findings eval_msg_end builds texts for. */
+	const rule *running;
+	/* The messages a rule's template gave so far, to keep one copy of
+	 * each text: a template that names no id ("{unit.name}: {task.name}
+	 * trễ {days} ngày") says the same of many units. Open addressing;
+	 * a slot holds a hash in its high half and, in its low half, one
+	 * more than the index of the finding whose message it is (0: empty).
+	 * Emptied between rules, whose texts differ. */
+	uint64_t *msg_slots;
+	size_t msg_cap, msg_used;
 	/* What rules read of every unit, per unit index, made on first use
 	 * (eval_units): its status, its parent's index (UINT32_MAX for a
 	 * root) and the class of its (level, kind) pair. Rules pass over
@@ -83,10 +93,9 @@ int eval_select_ix(eval_ctx *ctx, const rule *r, const selector *s,
 /* Message building without printf: eval_msg_begin empties ctx->msg and
  * returns it for the sb_ functions; eval_msg_end copies what was built
  * into the report's arena (NULL, and ctx->status set, when out of
- * memory at any step). */
+ * memory at any step). The text is the default message of a finding of
+ * ctx->running: when that rule has a template, which eval_finding uses
+ * instead, nothing is copied and the result is "". */
 strbuf *eval_msg_begin(eval_ctx *ctx);
 const char *eval_msg_end(eval_ctx *ctx);
-/* YYYY-MM-DD in the report's arena; NULL (and ctx->status set) when out
- * of memory. */
-const char *eval_date(eval_ctx *ctx, pc_date date);
 #endif

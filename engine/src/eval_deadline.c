@@ -41,7 +41,7 @@ static void judge_owner(eval_ctx *ctx, const rule *r, const task *t,
 	loc pr_at;
 	pc_lagging *lag;
 	strbuf *b;
-	char buf[11];
+	char buf[11], due_buf[11];
 
 	if (pr && pr->percent >= 0)
 		percent = pr->percent;
@@ -71,44 +71,46 @@ static void judge_owner(eval_ctx *ctx, const rule *r, const task *t,
 	if (state == STATE_ON_TRACK || state == STATE_DONE)
 		return;
 
-	due_text = eval_date(ctx, due);
-	if (!due_text)
-		return;
-	b = eval_msg_begin(ctx);
-	sb_puts(b, NAME(u));
-	sb_add(b, " (", 2);
-	sb_puts(b, u->id);
-	sb_puts(b, "): task ");
-	sb_puts(b, t->id);
-	switch (state) {
-	case STATE_LATE:
-		sb_puts(b, " done on ");
-		sb_puts(b, pc_date_format(pr->done, buf));
-		sb_puts(b, ", ");
-		sb_int(b, days);
-		sb_puts(b, " days after its due date ");
-		sb_puts(b, due_text);
-		break;
-	case STATE_OVERDUE:
-		sb_puts(b, " overdue by ");
-		sb_int(b, days);
-		sb_puts(b, " days (due ");
-		sb_puts(b, due_text);
-		sb_putc(b, ')');
-		break;
-	default:
-		sb_puts(b, " behind schedule: ");
-		sb_int(b, percent);
-		sb_puts(b, "% done, ");
-		sb_int(b, expected);
-		sb_puts(b, "% expected by now (due ");
-		sb_puts(b, due_text);
-		sb_putc(b, ')');
-		break;
+	/* Messages copy the date; the lagging row keeps it as a date. */
+	due_text = pc_date_format(due, due_buf);
+	/* A rule with a template does not say this (eval_finding). */
+	if (!r->message.nparts) {
+		b = eval_msg_begin(ctx);
+		sb_puts(b, NAME(u));
+		sb_add(b, " (", 2);
+		sb_puts(b, u->id);
+		sb_puts(b, "): task ");
+		sb_puts(b, t->id);
+		switch (state) {
+		case STATE_LATE:
+			sb_puts(b, " done on ");
+			sb_puts(b, pc_date_format(pr->done, buf));
+			sb_puts(b, ", ");
+			sb_int(b, days);
+			sb_puts(b, " days after its due date ");
+			sb_puts(b, due_text);
+			break;
+		case STATE_OVERDUE:
+			sb_puts(b, " overdue by ");
+			sb_int(b, days);
+			sb_puts(b, " days (due ");
+			sb_puts(b, due_text);
+			sb_putc(b, ')');
+			break;
+		default:
+			sb_puts(b, " behind schedule: ");
+			sb_int(b, percent);
+			sb_puts(b, "% done, ");
+			sb_int(b, expected);
+			sb_puts(b, "% expected by now (due ");
+			sb_puts(b, due_text);
+			sb_putc(b, ')');
+			break;
+		}
+		msg = eval_msg_end(ctx);
+		if (!msg)
+			return;
 	}
-	msg = eval_msg_end(ctx);
-	if (!msg)
-		return;
 	memset(&args, 0, sizeof args);
 	args.unit_id = u->id;
 	args.unit_name = u->name;

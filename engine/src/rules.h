@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "select.h"
 #include "strtab.h"
+#include "strbuf.h"
 
 typedef struct rloc {
 	const char *file;
@@ -51,6 +52,8 @@ int tmpl_parse(arena *a, const char *text, size_t len, problems *probs,
 	       uint32_t line, uint32_t col, tmpl *out);
 /* Expand into an arena string. */
 char *tmpl_expand(arena *a, const tmpl *t, const tmpl_args *args);
+/* Append the expansion to b (b->failed when out of memory). */
+void tmpl_expand_sb(strbuf *b, const tmpl *t, const tmpl_args *args);
 
 /* ---- kinds ---- */
 

@@ -256,6 +256,28 @@ static const char *placeholder_text(placeholder ph, const tmpl_args *args,
 }
 
 /*
+ * Append t expanded with args to b; out of memory shows in b->failed.
+ * The check expands every message into one reused buffer and keeps a
+ * copy only of texts it has not kept already (eval_finding).
+ */
+void tmpl_expand_sb(strbuf *b, const tmpl *t, const tmpl_args *args)
+{
+	char num[24];
+	uint32_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nparts; i++) {
+		const tmpl_part *p = &t->parts[i];
+
+		if (p->is_placeholder)
+			sb_puts(b, placeholder_text(p->ph, args, num));
+		else
+			sb_add(b, p->text, p->len);
+	}
+}
+
+/*
  * Expand t with args into a NUL-terminated arena string. Unset values
  * (NULL strings, has_* false, or args NULL) print as nothing; an empty
  * template gives "". NULL only when out of memory.
