@@ -328,6 +328,46 @@ static void task_regex_units_and_template(void **state)
 	fx_free(&x);
 }
 
+/* A template that names no unit says the same of several units: the
+ * report keeps one copy of the text (a national plan has thousands). */
+static void template_text_shared(void **state)
+{
+	const char *rules =
+		"plancheck: rules/1\n"
+		"id: dl\n"
+		"name: Deadlines\n"
+		"rules:\n"
+		"  - id: same\n"
+		"    kind: deadline\n"
+		"    task: { matches: '^t[0-9]$' }\n"
+		"    message: \"{task.name} trễ {days} ngày\"\n";
+	const pc_finding *f, *first = NULL, *t2 = NULL;
+	size_t i, n = 0;
+	fx x;
+
+	(void)state;
+	fx_run(&x, plan_yaml, rules, "2020-01-01");
+	/* t1 overdue by one day for D2 .. D6; t2 for D2 by 366 days. */
+	assert_int_equal(count_of(x.rep, "same", NULL), 6);
+	for (i = 0; i < pc_report_finding_count(x.rep); i++) {
+		f = pc_report_finding(x.rep, i);
+		if (strcmp(f->rule, "same") != 0)
+			continue;
+		if (strcmp(f->message, "Sáp nhập phòng trễ 366 ngày") == 0) {
+			t2 = f;
+			continue;
+		}
+		assert_string_equal(f->message, "Nhất thể hóa trễ 1 ngày");
+		if (!first)
+			first = f;
+		assert_ptr_equal(f->message, first->message);
+		n++;
+	}
+	assert_int_equal(n, 5);
+	assert_non_null(t2);
+	fx_free(&x);
+}
+
 static void unknown_task(void **state)
 {
 	const char *rules =
@@ -404,6 +444,7 @@ int main(void)
 		cmocka_unit_test(behind_needs_a_start),
 		cmocka_unit_test(start_from_plan_and_due_at_start),
 		cmocka_unit_test(task_regex_units_and_template),
+		cmocka_unit_test(template_text_shared),
 		cmocka_unit_test(unknown_task),
 		cmocka_unit_test(lagging_sorted_and_counted),
 	};
