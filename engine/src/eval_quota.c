@@ -173,8 +173,18 @@ static void measure_baseline(quota_eval *qe, const unit *u, uint32_t x)
 	}
 }
 
+/* Whether aggregate can sum in place (val the same array as own): for
+ * no scope, or over subtrees of anything but units, nothing reads a
+ * unit's own value once the sums are made. That spares two arrays per
+ * unit of the plan for most rules. */
+static bool sums_in_place(quota_scope scope, bool units)
+{
+	return !units && (scope == SCOPE_UNIT || scope == SCOPE_SUBTREE);
+}
+
 /* val := own summed over the scope, for every unit at once; parents[i]
- * is unit i's parent index (ctx->parents). */
+ * is unit i's parent index (ctx->parents). val and own (and val_has and
+ * own_has) may be the same arrays when sums_in_place says so. */
 static void aggregate(const uint32_t *parents, uint32_t n, quota_scope scope,
 		      bool units, const int64_t *own,
 		      const unsigned char *own_has, int64_t *val,
@@ -182,14 +192,13 @@ static void aggregate(const uint32_t *parents, uint32_t n, quota_scope scope,
 {
 	uint32_t i;
 
-	if (scope == SCOPE_UNIT && !units) {
+	if (val != own) {
 		memcpy(val, own, n * sizeof *val);
 		memcpy(val_has, own_has, n);
-		return;
 	}
+	if (scope == SCOPE_UNIT && !units)
+		return;
 	if (scope == SCOPE_SUBTREE) {
-		memcpy(val, own, n * sizeof *val);
-		memcpy(val_has, own_has, n);
 		for (i = n; i-- > 0; ) {
 			if (parents[i] == UINT32_MAX)
 				continue;
@@ -385,7 +394,7 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 	const quota_rule *q = &r->u.quota;
 	const pc_plan *plan = ctx->plan;
 	uint32_t n = plan->nunits, i;
-	bool units = q->measure == MEASURE_UNITS, early, only_selected;
+	bool units = q->measure == MEASURE_UNITS, early, only_selected, in_place;
 	const uint32_t *parents;
 	quota_eval qe;
 
@@ -410,12 +419,20 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 	}
 	if (ctx->status || n == 0 || eval_units(ctx) < 0)
 		return;
+	in_place = sums_in_place(q->scope, units);
 	qe.own = pc_malloc(n * sizeof *qe.own);
-	qe.val = pc_malloc(n * sizeof *qe.val);
 	qe.own_has = pc_malloc(n);
-	qe.val_has = pc_malloc(n);
-	if (!qe.own || !qe.val || !qe.own_has || !qe.val_has)
+	if (!qe.own || !qe.own_has)
 		goto nomem;
+	if (in_place) {
+		qe.val = qe.own;
+		qe.val_has = qe.own_has;
+	} else {
+		qe.val = pc_malloc(n * sizeof *qe.val);
+		qe.val_has = pc_malloc(n);
+		if (!qe.val || !qe.val_has)
+			goto nomem;
+	}
 	/* Unless the measure selects units itself, which unit the rule is
 	 * for is decided in the measuring pass: the judging pass then reads
 	 * only the units selected, and with no scope to sum over, only they
@@ -455,12 +472,18 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 		  qe.val_has);
 	if (q->has_reduce && q->measure == MEASURE_STAFF) {
 		qe.base_own = pc_malloc(n * sizeof *qe.base_own);
-		qe.base = pc_malloc(n * sizeof *qe.base);
 		qe.base_own_has = pc_malloc(n);
-		qe.base_has = pc_malloc(n);
-		if (!qe.base_own || !qe.base || !qe.base_own_has ||
-		    !qe.base_has)
+		if (!qe.base_own || !qe.base_own_has)
 			goto nomem;
+		if (sums_in_place(q->scope, false)) {
+			qe.base = qe.base_own;
+			qe.base_has = qe.base_own_has;
+		} else {
+			qe.base = pc_malloc(n * sizeof *qe.base);
+			qe.base_has = pc_malloc(n);
+			if (!qe.base || !qe.base_has)
+				goto nomem;
+		}
 		for (i = 0; i < n; i++)
 			measure_baseline(&qe, plan->units[i], i);
 		aggregate(parents, n, q->scope, false, qe.base_own,
@@ -478,14 +501,18 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 nomem:
 	ctx->status = PC_ENOMEM;
 out:
+	if (qe.val != qe.own) {
+		pc_free(qe.val);
+		pc_free(qe.val_has);
+	}
 	pc_free(qe.own);
-	pc_free(qe.val);
 	pc_free(qe.own_has);
-	pc_free(qe.val_has);
+	if (qe.base != qe.base_own) {
+		pc_free(qe.base);
+		pc_free(qe.base_has);
+	}
 	pc_free(qe.base_own);
-	pc_free(qe.base);
 	pc_free(qe.base_own_has);
-	pc_free(qe.base_has);
 	pc_free(qe.stamp);
 	pc_free(qe.sel);
 }
