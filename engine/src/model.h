@@ -211,7 +211,9 @@ typedef struct load_finding {
 
 struct pc_plan {
 	arena arena;
-	strtab strings;
+	strtab strings;         /* its table is given back once loading is
+				   over: the strings stay, nothing interns
+				   more */
 	const char *file;
 	const char *id, *name, *authority;   /* "" when absent */
 	pc_date start, end, as_of;
