@@ -770,14 +770,15 @@ static size_t list_hash(void *const *items, size_t n)
  * pointer an attr. 0 or PC_ENOMEM. */
 static int list_intern(loader *ld, size_t mark, attrs *out)
 {
-	void *const *items = (void *const *)ld->attrs.items + mark;
 	size_t n = ld->attrs.n - mark, i, mask;
+	void *const *items;
 	const attr_list **slot;
 	attr_list *l;
 
 	out->list = NULL;
 	if (!n)
 		return 0;
+	items = (void *const *)ld->attrs.items + mark;
 	if (n > UINT32_MAX)
 		return PC_ENOMEM;
 	if ((ld->nlists + 1) * 2 > ld->lists_cap) {
