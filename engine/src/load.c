@@ -1968,12 +1968,39 @@ static int read_document(loader *ld)
 }
 
 /* Entities into the arena, holders and references resolved. */
+/* What only reading needed: the tables that share strings, attribute
+ * pairs and lists, the scratch stacks. Given back before resolving, whose
+ * own tables and arrays would otherwise come on top of them at the
+ * load's peak. */
+static void drop_reading_scratch(loader *ld)
+{
+	vec *scratch[] = { &ld->tags, &ld->attrs, &ld->positions, &ld->progress };
+	size_t i;
+
+	for (i = 0; i < sizeof scratch / sizeof scratch[0]; i++)
+		vec_free(scratch[i]);
+	pc_free(ld->pairs);
+	ld->pairs = NULL;
+	ld->npairs = ld->pairs_cap = 0;
+	pc_free(ld->lists);
+	ld->lists = NULL;
+	ld->nlists = ld->lists_cap = 0;
+	idmap_free(&ld->ref_ids);
+	pc_free(ld->stamp);
+	ld->stamp = NULL;
+	ld->stamp_cap = 0;
+	/* Nothing interns a string after reading: the table (0.75 MiB on
+	 * the 63-province plan) goes, the strings stay in the arena. */
+	strtab_free(&ld->plan->strings);
+}
+
 static int finish(loader *ld)
 {
 	pc_plan *plan = ld->plan;
 	uint32_t n;
 	int rc;
 
+	drop_reading_scratch(ld);
 	if ((rc = compact_units(ld)) < 0 ||
 	    (rc = vec_take(&ld->titles, 0, sizeof(title *), &plan->arena,
 			   &plan->titles, &plan->ntitles)) < 0 ||
@@ -1996,9 +2023,6 @@ static int finish(loader *ld)
 	 * resolved, and on a national plan this is the largest table (1 MiB
 	 * for 114,153 people): give it back before the rules run. */
 	idindex_free(&plan->person_ids);
-	/* Nor interns a string: the table (0.75 MiB on the 63-province
-	 * plan) goes too, the strings stay in the arena. */
-	strtab_free(&plan->strings);
 	if (ld->oom)
 		return PC_ENOMEM;
 	set_targets(ld, 0, PC_TARGET_PLAN, "");
