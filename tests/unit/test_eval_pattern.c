@@ -297,6 +297,64 @@ static void many_levels(void **state)
 	fx_free(&x);
 }
 
+/* A rule's matches are kept by text while it runs: people who share a
+ * name share the answer, each still gets their own finding, and the
+ * 3,000 different names (a table that grows twice) are each judged on
+ * their own. Names come in threes: "Lê Văn 7", "lê văn 7", "Lê văn 7"
+ * (only the first matches), then the same three again under other ids. */
+static void matches_kept_by_text(void **state)
+{
+	enum { N = 1000 };
+	static char plan[N * 2 * 3 * 48 + 256];
+	static const char *const forms[] = { "Lê Văn", "lê văn", "Lê văn" };
+	static const char *const rules_yaml =
+		"plancheck: rules/1\n"
+		"id: m\n"
+		"name: Memo\n"
+		"rules:\n"
+		"  - { id: name-case, kind: pattern, target: people, "
+		"field: name, matches: '^(\\p{Lu}\\p{Ll}*)( \\p{Lu}\\p{Ll}*)+ [0-9]+$' }\n"
+		"  - { id: name-case-not, kind: pattern, target: people, "
+		"field: name, negate: true, "
+		"matches: '^(\\p{Lu}\\p{Ll}*)( \\p{Lu}\\p{Ll}*)+ [0-9]+$' }\n";
+	size_t off = 0;
+	int i, k, twice;
+	char id[32];
+	fx x;
+
+	(void)state;
+	off += (size_t)snprintf(plan + off, sizeof plan - off,
+		"plancheck: plan/1\n"
+		"plan: { id: m, name: Memo, as_of: 2020-01-01 }\n"
+		"people:\n");
+	for (twice = 0; twice < 2; twice++)
+		for (i = 0; i < N; i++)
+			for (k = 0; k < 3; k++)
+				off += (size_t)snprintf(plan + off,
+					sizeof plan - off,
+					"  - { id: P%d-%d-%d, name: %s %d }\n",
+					twice, i, k, forms[k], i);
+	off += (size_t)snprintf(plan + off, sizeof plan - off, "units: []\n");
+	assert_true(off < sizeof plan);
+	fx_run(&x, plan, rules_yaml, NULL);
+	assert_int_equal(count_of(x.rep, "name-case", NULL), 2 * N * 2);
+	assert_int_equal(count_of(x.rep, "name-case-not", NULL), 2 * N);
+	for (twice = 0; twice < 2; twice++) {
+		for (i = 0; i < N; i += 97) {
+			snprintf(id, sizeof id, "P%d-%d-1", twice, i);
+			assert_contains(the(x.rep, "name-case", id)->message,
+					"does not match");
+			snprintf(id, sizeof id, "P%d-%d-2", twice, i);
+			(void)the(x.rep, "name-case", id);
+			snprintf(id, sizeof id, "P%d-%d-0", twice, i);
+			assert_int_equal(count_of(x.rep, "name-case", id), 0);
+			assert_contains(the(x.rep, "name-case-not", id)->message,
+					"which it must not");
+		}
+	}
+	fx_free(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +364,7 @@ int main(void)
 		cmocka_unit_test(titles_tasks_kind_level),
 		cmocka_unit_test(level_kind_selectors),
 		cmocka_unit_test(many_levels),
+		cmocka_unit_test(matches_kept_by_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
