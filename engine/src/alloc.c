@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #ifdef PC_FAULT_INJECTION
 #include <stdatomic.h>
@@ -121,12 +122,18 @@ void pc_big_free(void *ptr, size_t size)
 
 void pc_big_release(void *ptr, size_t size)
 {
-	uintptr_t page = 4096, from = (uintptr_t)ptr, to = from + size;
+	long sz = sysconf(_SC_PAGESIZE);
+	uintptr_t page = sz > 0 ? (uintptr_t)sz : 4096;
+	uintptr_t from = (uintptr_t)ptr, to = from + size;
 
 	from = (from + page - 1) & ~(page - 1);
 	to &= ~(page - 1);
-	if (from < to)
-		(void)madvise((void *)from, to - from, MADV_DONTNEED);
+	if (from >= to)
+		return;
+	/* Small pages from here on, or the kernel's background collapsing
+	 * could make a huge page of the range again, resident whole. */
+	(void)madvise((void *)from, to - from, MADV_NOHUGEPAGE);
+	(void)madvise((void *)from, to - from, MADV_DONTNEED);
 }
 
 void *pc_page_alloc(size_t size)

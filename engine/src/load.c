@@ -4,9 +4,10 @@
  * recursive-descent function per section (plan, titles, people, units,
  * positions, progress, tasks, waivers, attrs, staff) builds the model as
  * the events arrive. Everything lives in the plan's arena and every string
- * but an entity's own id is interned in plan->strings. Lists are gathered on the loader's scratch
- * stacks and copied into the arena at their end, so no entity costs an
- * allocation of its own beyond the arena's bump pointer.
+ * but an entity's own id is interned in plan->strings. Lists are gathered
+ * on the loader's scratch stacks and copied into the arena at their end,
+ * so no entity costs an allocation of its own beyond the arena's bump
+ * pointer; equal lists of attributes are one copy (list_intern).
  *
  * Every problem that is not fatal goes through the problem sink into
  * plan->findings (a `plan/...` rule id, severity error, file:line:column
