@@ -50,6 +50,24 @@ char *str_copy(arena *a, const char *s, size_t len)
 	return p;
 }
 
+char *str_copy_id(arena *a, const char *s, size_t len)
+{
+	uint32_t n = (uint32_t)len;
+	char *p;
+
+	if (len > UINT32_MAX - 64)
+		return NULL;
+	p = arena_alloc_bytes(a, sizeof n + len + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, &n, sizeof n);
+	p += sizeof n;
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
 /* Tables of a national plan reach several MiB; those come in big blocks
  * (fewer page faults, see pc_big_alloc). Mid-size ones are whole pages,
  * so that the table a rehash replaces goes back to the system instead of
@@ -330,7 +348,7 @@ static inline bool slot_find(const idindex *m, void *const *items,
 int idindex_put(idindex *m, void *const *items, const char *id,
 		uint32_t place, uint32_t *existing)
 {
-	uint32_t h = str_hash(id);
+	uint32_t h = str_hash_bytes(id, str_len(id));
 	size_t i;
 
 	if (place >= UINT32_MAX - 1)
@@ -368,7 +386,8 @@ void idindex_rebuild(idindex *m, void *const *items, uint32_t n)
 	memset(m->slots, 0, m->cap * sizeof *m->slots);
 	m->count = 0;
 	for (k = 0; k < n && IDINDEX_ROOM(m->count, m->cap); k++) {
-		uint64_t h = str_hash(entity_id(items, k));
+		const char *id = entity_id(items, k);
+		uint64_t h = str_hash_bytes(id, str_len(id));
 
 		slot_insert(m->slots, m->cap, h << 32 | (uint64_t)(k + 1));
 		m->count++;

@@ -10,9 +10,11 @@
 #include <string.h>
 #include "arena.h"
 
+/* The length is last, right before the text: an id copy (str_copy_id)
+ * keeps only that. */
 typedef struct str_head {
-	uint32_t len;
 	uint32_t hash;
+	uint32_t len;
 } str_head;
 
 /* The head is not aligned (strings are packed, see arena_alloc_bytes):
@@ -24,6 +26,7 @@ static inline uint32_t str_len(const char *s)
 	memcpy(&len, s - sizeof(str_head) + offsetof(str_head, len), sizeof len);
 	return len;
 }
+/* Not for an id copy (str_copy_id), which has no hash. */
 static inline uint32_t str_hash(const char *s)
 {
 	uint32_t hash;
@@ -40,6 +43,12 @@ uint32_t str_hash_bytes(const char *s, size_t len);
  * For free text (names, reasons) that is never compared by pointer. NULL
  * when out of memory. */
 char *str_copy(arena *a, const char *s, size_t len);
+/* A copy of s[0..len) with only its length in front: str_len works on
+ * it, str_hash does not. For the ids of units and people, which are
+ * found through an idindex (which keeps their hashes itself) and are
+ * never idmap keys: a national plan has 145,000 of them. NULL when out
+ * of memory. */
+char *str_copy_id(arena *a, const char *s, size_t len);
 
 typedef struct strtab {
 	arena *arena;
@@ -81,7 +90,8 @@ static inline void *idmap_get_str(const idmap *m, const char *interned)
 
 /* A map from ids to places in an array of entities, for the big maps of
  * a plan (people, units). The array (items) holds pointers to structs
- * whose first member is the entity's id, a string with a str_head; the
+ * whose first member is the entity's id, a string with at least its
+ * length in front (str_copy_id); the
  * map keeps only each id's hash and place: 8 bytes a slot, against an
  * idmap's 16, and a probe reads an entity only when the hash matches.
  * The caller passes the array to every call, so it may move (grow) as
@@ -93,7 +103,7 @@ typedef struct idindex {
 
 void idindex_init(idindex *m);
 void idindex_free(idindex *m);
-/* Insert id (a string with a str_head) at place, where the entity will
+/* Insert id (a string with its length in front) at place, where the entity will
  * be: items[place] need not exist yet. 0 (inserted), 1 (id present:
  * *existing set to its place, map unchanged), -1 (out of memory, or
  * place is UINT32_MAX - 1 or more). */

@@ -161,7 +161,8 @@ static void idindex_grows_with_its_array(void **state)
 		uint32_t first = 7;
 
 		assert_non_null(t);
-		t->id = str_copy(&a, buf, (size_t)len);
+		t->id = str_copy_id(&a, buf, (size_t)len);
+		assert_int_equal(str_len(t->id), len);
 		t->n = i;
 		assert_int_equal(idindex_put(&m, (void *const *)items, t->id,
 					     (uint32_t)i, &first), 0);
@@ -189,6 +190,22 @@ static void idindex_grows_with_its_array(void **state)
 	assert_null(idindex_get(&m, (void *const *)items, "U31x", 4));
 	assert_int_equal(idindex_put(&m, (void *const *)items, items[0]->id,
 				     UINT32_MAX - 1, NULL), -1);
+	/* A rebuild hashes the ids again from their text (an id copy keeps
+	 * no hash): every one is found where it is now. */
+	for (i = 0; i < N / 2; i++) {
+		thing *t = items[i];
+
+		items[i] = items[N - 1 - i];
+		items[N - 1 - i] = t;
+	}
+	idindex_rebuild(&m, (void *const *)items, N);
+	assert_int_equal(m.count, N);
+	for (i = 0; i < N; i += 13) {
+		int len = snprintf(buf, sizeof buf, "U%zu", i * 31);
+
+		assert_ptr_equal(idindex_get(&m, (void *const *)items, buf,
+					     (size_t)len), items[N - 1 - i]);
+	}
 	idindex_free(&m);
 	assert_int_equal(m.cap, 0);
 	assert_null(idindex_get(&m, (void *const *)items, "U0", 2));
