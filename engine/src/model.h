@@ -149,7 +149,7 @@ typedef struct staff {
 } staff;
 
 /* Pointers first, then the 32-bit fields, then the rest: no padding
- * between fields (192 bytes, down from 216; a national plan has tens of
+ * between fields (176 bytes, down from 216; a national plan has tens of
  * thousands of units). */
 struct unit {
 	const char *id, *name, *level, *kind;   /* kind: NULL when absent */
@@ -165,10 +165,11 @@ struct unit {
 	unit **children;        /* direct children in document order */
 	uint32_t ntags, npositions, nprogress;
 	uint32_t nchildren;
-	uint32_t depth;         /* 0 for roots */
-	uint32_t index;         /* in plan->units */
-	uint32_t pre, post;     /* pre-order numbers: u is under a when
-				   a->pre <= u->pre && u->pre <= a->post */
+	uint32_t index;         /* in plan->units: once resolved, the unit's
+				   pre-order number */
+	uint32_t post;          /* the last pre-order number under the unit:
+				   u is under a when a->index <= u->index &&
+				   u->index <= a->post */
 	ploc where;             /* the unit's mapping */
 	unit_status status;
 	pc_date effective;
@@ -317,7 +318,7 @@ static inline bool unit_existed_at_start(const unit *u)
 }
 static inline bool unit_is_under(const unit *u, const unit *ancestor)
 {
-	return ancestor->pre <= u->pre && u->pre <= ancestor->post;
+	return ancestor->index <= u->index && u->index <= ancestor->post;
 }
 
 /* Build the plan model (load.c), then resolve references (resolve.c). */

@@ -147,8 +147,9 @@ static int break_cycles(resolver *rs)
 	return 0;
 }
 
-/* children (document order), roots, depth, pre/post numbers, and
- * plan->units in pre-order. */
+/* children (document order), roots, pre-order numbers (u->index, from
+ * here on its place in plan->units) and u->post, and plan->units in
+ * pre-order. */
 static int build_tree(resolver *rs)
 {
 	pc_plan *plan = rs->plan;
@@ -193,8 +194,8 @@ static int build_tree(resolver *rs)
 		stack[top++] = plan->roots[i];
 	while (top) {
 		unit *u = stack[--top];
-		u->depth = u->parent ? u->parent->depth + 1 : 0;
-		u->pre = u->post = next;
+
+		u->index = u->post = next;
 		order[next++] = u;
 		for (i = u->nchildren; i-- > 0;)
 			stack[top++] = u->children[i];
@@ -504,7 +505,7 @@ static void link_waivers(resolver *rs)
 
 /*
  * Resolve a freshly loaded plan: plan->units comes in document order and
- * leaves in pre-order (u->index = u->pre). Returns 0 or PC_ENOMEM; the
+ * leaves in pre-order (u->index its place there). Returns 0 or PC_ENOMEM; the
  * problems found are reported through probs.
  */
 int plan_resolve(pc_plan *plan, problems *probs)
@@ -529,13 +530,12 @@ int plan_resolve(pc_plan *plan, problems *probs)
 	link_into(&rs);
 	if ((rc = link_positions(&rs)) < 0)
 		return rc;
-	/* applies_to may use `under`, which needs the pre/post numbers;
-	 * owners are listed in document order, so rs.doc is still used. */
+	/* applies_to may use `under`, which needs the pre-order numbers;
+	 * owners are listed in document order, so rs.doc is still used
+	 * (u->index, a pre-order number now, only marks units there). */
 	if ((rc = link_tasks(&rs)) < 0)
 		return rc;
 	link_waivers(&rs);
-	for (i = 0; i < plan->nunits; i++)
-		plan->units[i]->index = i;
 	return 0;
 }
 

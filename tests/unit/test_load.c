@@ -98,6 +98,16 @@ static const value *assert_attr(const attrs *a, const char *key,
 
 /* The person map is given back at the end of loading (load.c): look
  * through the list, and check that the map is indeed empty. */
+/* How many ancestors u has. */
+static uint32_t depth_of(const unit *u)
+{
+	uint32_t d = 0;
+
+	while ((u = u->parent))
+		d++;
+	return d;
+}
+
 static person *person_by_id(const pc_plan *plan, const char *id)
 {
 	uint32_t i;
@@ -157,7 +167,6 @@ static void check_valid_model(const pc_plan *plan)
 	/* Pre-order: the flat T-C-1, written before T-C, comes after it. */
 	for (i = 0; i < plan->nunits; i++) {
 		assert_string_equal(plan->units[i]->id, pre_order[i]);
-		assert_int_equal(plan->units[i]->pre, i);
 		assert_int_equal(plan->units[i]->index, i);
 	}
 	t = unit_by_id(plan, "T");
@@ -171,9 +180,12 @@ static void check_valid_model(const pc_plan *plan)
 	assert_int_equal(t->post, 7);
 	assert_int_equal(ta->post, 3);
 	assert_int_equal(tb->post, 4);
-	assert_int_equal(tc->pre, 5);
+	assert_int_equal(tc->index, 5);
 	assert_int_equal(tc->post, 6);
-	assert_int_equal(tc1->depth, 2);
+	assert_int_equal(depth_of(tc1), 2);
+	assert_true(unit_is_under(tc1, t) && unit_is_under(tc1, tc) &&
+		    unit_is_under(tc1, tc1) && !unit_is_under(tc1, ta) &&
+		    !unit_is_under(tc, tc1));
 	assert_ptr_equal(tc1->parent, tc);
 	assert_ptr_equal(ta2->parent, ta);
 	assert_ptr_equal(ta2->into, unit_by_id(plan, "T-A-1"));
@@ -1002,11 +1014,11 @@ static void deep_chain(void **state)
 		char id[16];
 
 		snprintf(id, sizeof id, "U%d", i);
-		assert_int_equal(unit_by_id(plan, id)->pre, i);
+		assert_int_equal(unit_by_id(plan, id)->index, i);
 	}
 	last = unit_by_id(plan, "U19999");
-	assert_int_equal(last->depth, N - 1);
-	assert_int_equal(last->pre, N - 1);
+	assert_int_equal(depth_of(last), N - 1);
+	assert_int_equal(last->index, N - 1);
 	assert_int_equal(plan->units[0]->post, N - 1);
 	assert_ptr_equal(unit_ancestor_at(last, last->level), last);
 	pc_plan_free(plan);
@@ -1027,8 +1039,8 @@ static void deep_chain(void **state)
 	assert_int_equal(plan->findings[0].where.line, 4);
 	assert_int_equal(plan->nroots, 1);
 	assert_string_equal(plan->roots[0]->id, "U0");
-	assert_int_equal(unit_by_id(plan, "U1")->depth, 1);
-	assert_int_equal(unit_by_id(plan, "U19999")->depth, N - 1);
+	assert_int_equal(depth_of(unit_by_id(plan, "U1")), 1);
+	assert_int_equal(depth_of(unit_by_id(plan, "U19999")), N - 1);
 	pc_plan_free(plan);
 	free(text);
 }
