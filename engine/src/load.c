@@ -884,7 +884,7 @@ static int read_attrs(loader *ld, attrs *out)
 	return list_intern(ld, mark, out);
 }
 
-static int read_tags(loader *ld, unit *u)
+static int read_tags(loader *ld, const char ***tags, uint32_t *ntags)
 {
 	size_t mark = ld->tags.n;
 	yr_event ev;
@@ -909,7 +909,7 @@ static int read_tags(loader *ld, unit *u)
 			return PC_ENOMEM;
 	}
 	return vec_take(&ld->tags, mark, sizeof(char *), &ld->plan->arena,
-			&u->tags, &u->ntags);
+			tags, ntags);
 }
 
 static const char *const staff_keys[] = { "baseline", "quota", "actual", NULL };
@@ -1281,6 +1281,8 @@ static int parse_unit(loader *ld, const yr_event *first, void *arg)
 	pc_plan *plan = ld->plan;
 	size_t mark = plan->nfindings;
 	uint32_t into_line = 0, into_col = 0, parent_line = 0, parent_col = 0;
+	const char **tags = NULL, *into_id = NULL;
+	uint32_t ntags = 0;
 	bool dup = false;
 	unit *u;
 	yr_map m;
@@ -1323,7 +1325,7 @@ static int parse_unit(loader *ld, const yr_event *first, void *arg)
 			rc = read_text(ld, &u->kind, &ev, "a kind");
 			break;
 		case U_TAGS:
-			rc = read_tags(ld, u);
+			rc = read_tags(ld, &tags, &ntags);
 			break;
 		case U_ATTRS:
 			rc = read_attrs(ld, &u->attrs);
@@ -1334,7 +1336,7 @@ static int parse_unit(loader *ld, const yr_event *first, void *arg)
 				u->status = (unit_status)status;
 			break;
 		case U_INTO:
-			rc = read_text(ld, &u->into_id, &ev, "a unit id");
+			rc = read_text(ld, &into_id, &ev, "a unit id");
 			into_line = ev.line;
 			into_col = ev.col;
 			break;
@@ -1379,15 +1381,22 @@ static int parse_unit(loader *ld, const yr_event *first, void *arg)
 	}
 	if (!u->name)
 		u->name = u->id;
-	if (u->status == ST_MERGED && !u->into_id)
+	if (u->status == ST_MERGED && !into_id)
 		report(ld, PROB_MISSING_KEY, m.line, m.col,
 		       "missing required key 'into' in a merged unit: name "
 		       "the unit it merges into");
-	if (u->into_id && u->status != ST_MERGED) {
+	if (into_id && u->status != ST_MERGED) {
 		report(ld, PROB_BAD_VALUE, into_line, into_col,
 		       "into is only for a unit whose status is merged (this "
 		       "one is %s)", status_names[u->status]);
-		u->into_id = NULL;
+		into_id = NULL;
+	}
+	if (ntags || into_id) {
+		if (!(u->extra = arena_zalloc(&plan->arena, sizeof *u->extra)))
+			return PC_ENOMEM;
+		u->extra->tags = tags;
+		u->extra->ntags = ntags;
+		u->extra->into_id = into_id;
 	}
 	if (u->parent && u->parent_id) {
 		report(ld, PROB_BAD_VALUE, parent_line, parent_col,

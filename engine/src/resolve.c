@@ -217,19 +217,20 @@ static void link_into(resolver *rs)
 
 	for (i = 0; i < rs->n; i++) {
 		unit *u = rs->doc[i];
+		unit_extra *x = u->extra;
 
-		if (!u->into_id)
+		if (!x || !x->into_id)
 			continue;
-		u->into = find_unit(rs, u->into_id, str_len(u->into_id));
-		if (!u->into)
+		x->into = find_unit(rs, x->into_id, str_len(x->into_id));
+		if (!x->into)
 			report_on(rs, PROB_UNKNOWN_REF, PLOC(u->where),
 				  PC_TARGET_UNIT, u->id,
 				  "into '%s' is not a unit id defined in this "
-				  "plan", u->into_id);
-		else if (u->into == u) {
+				  "plan", x->into_id);
+		else if (x->into == u) {
 			report_on(rs, PROB_BAD_VALUE, PLOC(u->where), PC_TARGET_UNIT,
 				  u->id, "a unit cannot merge into itself");
-			u->into = NULL;
+			x->into = NULL;
 		}
 	}
 }

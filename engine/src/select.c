@@ -656,8 +656,8 @@ static bool has_tag(const unit *u, const char *tag)
 {
 	uint32_t i;
 
-	for (i = 0; i < u->ntags; i++)
-		if (text_is_counted(u->tags[i], str_len(u->tags[i]), tag))
+	for (i = 0; i < unit_ntags(u); i++)
+		if (text_is_counted(unit_tag(u, i), str_len(unit_tag(u, i)), tag))
 			return true;
 	return false;
 }

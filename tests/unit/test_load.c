@@ -188,7 +188,13 @@ static void check_valid_model(const pc_plan *plan)
 		    !unit_is_under(tc, tc1));
 	assert_ptr_equal(tc1->parent, tc);
 	assert_ptr_equal(ta2->parent, ta);
-	assert_ptr_equal(ta2->into, unit_by_id(plan, "T-A-1"));
+	assert_ptr_equal(unit_into(ta2), unit_by_id(plan, "T-A-1"));
+	assert_string_equal(unit_into_id(ta2), "T-A-1");
+	/* Neither tags nor into: nothing extra. */
+	assert_null(unit_into(t));
+	assert_null(unit_into_id(t));
+	assert_int_equal(unit_ntags(t), 0);
+	assert_null(t->extra);
 	assert_int_equal(ta2->status, ST_MERGED);
 	assert_int_equal(tc->status, ST_NEW);
 	assert_int_equal(tc->effective, 17897);         /* 2019-01-01 */
@@ -206,10 +212,11 @@ static void check_valid_model(const pc_plan *plan)
 	 * own tags win. Names default to ids. */
 	assert_string_equal(ta->level, "district");
 	assert_string_equal(ta->kind, "state");
-	assert_int_equal(ta->ntags, 1);
-	assert_string_equal(ta->tags[0], "pilot");
-	assert_int_equal(tb->ntags, 1);
-	assert_string_equal(tb->tags[0], "urban");
+	assert_int_equal(unit_ntags(ta), 1);
+	assert_string_equal(unit_tag(ta, 0), "pilot");
+	assert_null(unit_into(ta));
+	assert_int_equal(unit_ntags(tb), 1);
+	assert_string_equal(unit_tag(tb, 0), "urban");
 	assert_string_equal(unit_by_id(plan, "T-D")->name, "T-D");
 	assert_null(t->kind);
 	assert_true(t->staff.given && t->staff.has_quota);
