@@ -918,6 +918,7 @@ static int read_staff(loader *ld, unit *u)
 {
 	yr_map m;
 	yr_event key, ev;
+	int64_t n;
 	int rc = next_map(ld, &ev, "a mapping (baseline, quota, actual)");
 
 	if (rc <= 0)
@@ -927,16 +928,22 @@ static int read_staff(loader *ld, unit *u)
 	while ((rc = yr_map_next(ld->r, &m, &key)) > 0) {
 		switch (key_index(&key, staff_keys)) {
 		case 0:
-			rc = read_count(ld, &u->staff.baseline, &ev);
-			u->staff.has_baseline |= rc == 1;
+			if ((rc = read_count(ld, &n, &ev)) == 1) {
+				u->staff.baseline = (uint32_t)n;
+				u->staff.has_baseline = true;
+			}
 			break;
 		case 1:
-			rc = read_count(ld, &u->staff.quota, &ev);
-			u->staff.has_quota |= rc == 1;
+			if ((rc = read_count(ld, &n, &ev)) == 1) {
+				u->staff.quota = (uint32_t)n;
+				u->staff.has_quota = true;
+			}
 			break;
 		case 2:
-			rc = read_count(ld, &u->staff.actual, &ev);
-			u->staff.has_actual |= rc == 1;
+			if ((rc = read_count(ld, &n, &ev)) == 1) {
+				u->staff.actual = (uint32_t)n;
+				u->staff.has_actual = true;
+			}
 			break;
 		default:
 			rc = unknown_key(ld, &key, staff_keys, "staff");

@@ -145,7 +145,8 @@ typedef struct progress {
 typedef struct staff {
 	bool given;             /* the unit has a staff: mapping */
 	bool has_baseline, has_quota, has_actual;
-	int64_t baseline, quota, actual;
+	uint32_t baseline, quota, actual;  /* counts: loading refuses one
+					      of 2^32 or more */
 } staff;
 
 /* What few units have: tags, and the unit a merged one goes into (on
@@ -158,7 +159,7 @@ typedef struct unit_extra {
 } unit_extra;
 
 /* Pointers first, then the 32-bit fields, then the rest: no padding
- * between fields (160 bytes, down from 216; a national plan has tens of
+ * between fields (144 bytes, down from 216; a national plan has tens of
  * thousands of units). */
 struct unit {
 	const char *id, *name, *level, *kind;   /* kind: NULL when absent */

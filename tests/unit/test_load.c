@@ -803,6 +803,33 @@ static void typed_pairs_share_canonical_text(void **state)
 	pc_plan_free(plan);
 }
 
+/* Staff counts up to the largest a count may be (2^32 - 1, loading
+ * refuses more) are kept exactly, and a value left out stays unset. */
+static void staff_counts_to_the_limit(void **state)
+{
+	pc_plan *plan;
+	const unit *u;
+
+	(void)state;
+	plan = load_text("staff.yaml", HEAD
+		"units:\n"
+		"  - { id: A, level: x, staff: { baseline: 4294967295, "
+		"quota: 0, actual: 17 } }\n"
+		"  - { id: B, level: x, staff: { quota: 4294967294 } }\n");
+	assert_int_equal(plan->nfindings, 0);
+	u = unit_by_id(plan, "A");
+	assert_true(u->staff.given && u->staff.has_baseline &&
+		    u->staff.has_quota && u->staff.has_actual);
+	assert_true(u->staff.baseline == UINT32_MAX);
+	assert_int_equal(u->staff.quota, 0);
+	assert_int_equal(u->staff.actual, 17);
+	u = unit_by_id(plan, "B");
+	assert_true(u->staff.given && !u->staff.has_baseline &&
+		    u->staff.has_quota && !u->staff.has_actual);
+	assert_true(u->staff.quota == UINT32_MAX - 1);
+	pc_plan_free(plan);
+}
+
 /* Equal lists of attributes are one array; the order written keeps
  * lists apart, and so does one more or one fewer attribute. */
 static void equal_attr_lists_shared(void **state)
@@ -1221,6 +1248,7 @@ int main(void)
 		cmocka_unit_test(duplicate_unit_children),
 		cmocka_unit_test(typed_pairs_share_canonical_text),
 		cmocka_unit_test(equal_attr_lists_shared),
+		cmocka_unit_test(staff_counts_to_the_limit),
 		cmocka_unit_test(position_titles),
 		cmocka_unit_test(holders_one_or_many),
 		cmocka_unit_test(holders_long_lists),
