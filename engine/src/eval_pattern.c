@@ -64,9 +64,9 @@ static const char *field_text(const pattern_rule *pt, field_kind fk,
  * interned ones (names, levels, kinds, attribute values) are shared by
  * every entity with the same text: the 63-province plan's 114,153 people
  * have 14,600 different names, and a Unicode pattern costs far more than
- * a probe. Ids are not kept: each is its own, and a table of them would
- * be as long as the list of people. Open addressing, at most half
- * full. */
+ * a probe. Ids are not kept, nor a name that is the entity's id (one
+ * written without a name): each is its own, and a table of them would be
+ * as long as the list of people. Open addressing, at most half full. */
 typedef struct memo {
 	const char **keys;
 	uint8_t *match;
@@ -204,8 +204,10 @@ static void judge(eval_ctx *ctx, const rule *r, field_kind fk,
 	} else {
 		if (!pt->regex)
 			return;
-		m = fk == FIELD_ID ? regex_match(pt->regex, text, strlen(text))
-				   : memo_match(ctx, mm, pt->regex, text);
+		/* An entity without a name goes by its id: not kept either. */
+		m = fk == FIELD_ID || text == s->id
+			    ? regex_match(pt->regex, text, strlen(text))
+			    : memo_match(ctx, mm, pt->regex, text);
 		if (m < 0) {
 			eval_regex_limit(ctx, r, plan_loc(ctx->plan, s->where),
 					 s->type, s->id);

@@ -419,9 +419,9 @@ static bool valid_id(const char *s, size_t len)
 
 /* An identifier: like read_text; a malformed one is reported and kept,
  * so that references to it still resolve. An id names one entity of its
- * namespace, whose idmap finds it by text: it is copied, not interned,
- * which keeps the string table to the repeated strings (names, levels,
- * references) and small. */
+ * namespace, whose idmap (titles, tasks) or idindex (units, people)
+ * finds it by text: it is copied, not interned, which keeps the string
+ * table to the repeated strings (names, levels, references) and small. */
 static int read_id_with(loader *ld, const char **out, yr_event *ev,
 			char *(*copy)(arena *, const char *, size_t))
 {

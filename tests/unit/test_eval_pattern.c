@@ -334,11 +334,17 @@ static void matches_kept_by_text(void **state)
 					sizeof plan - off,
 					"  - { id: P%d-%d-%d, name: %s %d }\n",
 					twice, i, k, forms[k], i);
-	off += (size_t)snprintf(plan + off, sizeof plan - off, "units: []\n");
+	/* Without a name, a person goes by their id, judged on its own. */
+	off += (size_t)snprintf(plan + off, sizeof plan - off,
+				"  - { id: nameless-1 }\n"
+				"  - { id: nameless-2 }\n"
+				"units: []\n");
 	assert_true(off < sizeof plan);
 	fx_run(&x, plan, rules_yaml, NULL);
-	assert_int_equal(count_of(x.rep, "name-case", NULL), 2 * N * 2);
+	assert_int_equal(count_of(x.rep, "name-case", NULL), 2 * N * 2 + 2);
 	assert_int_equal(count_of(x.rep, "name-case-not", NULL), 2 * N);
+	assert_contains(the(x.rep, "name-case", "nameless-2")->message,
+			"name 'nameless-2' does not match");
 	for (twice = 0; twice < 2; twice++) {
 		for (i = 0; i < N; i += 97) {
 			snprintf(id, sizeof id, "P%d-%d-1", twice, i);
