@@ -24,6 +24,27 @@ typedef struct quota_eval {
 	unsigned char *sel;    /* per unit index: the rule is for it */
 } quota_eval;
 
+/* Per unit index, its own values (own, has) and the scope's (sum,
+ * sum_has); when the sums go in place they are the same arrays. 0, or
+ * -1 out of memory (what was allocated is set, for the caller to free). */
+static int values_new(uint32_t n, bool in_place, int64_t **own,
+		      unsigned char **has, int64_t **sum,
+		      unsigned char **sum_has)
+{
+	*own = pc_malloc(n * sizeof **own);
+	*has = pc_malloc(n);
+	if (!*own || !*has)
+		return -1;
+	if (in_place) {
+		*sum = *own;
+		*sum_has = *has;
+		return 0;
+	}
+	*sum = pc_malloc(n * sizeof **sum);
+	*sum_has = pc_malloc(n);
+	return *sum && *sum_has ? 0 : -1;
+}
+
 static int64_t floor_div(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
@@ -420,19 +441,9 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 	if (ctx->status || n == 0 || eval_units(ctx) < 0)
 		return;
 	in_place = sums_in_place(q->scope, units);
-	qe.own = pc_malloc(n * sizeof *qe.own);
-	qe.own_has = pc_malloc(n);
-	if (!qe.own || !qe.own_has)
+	if (values_new(n, in_place, &qe.own, &qe.own_has, &qe.val,
+		       &qe.val_has) < 0)
 		goto nomem;
-	if (in_place) {
-		qe.val = qe.own;
-		qe.val_has = qe.own_has;
-	} else {
-		qe.val = pc_malloc(n * sizeof *qe.val);
-		qe.val_has = pc_malloc(n);
-		if (!qe.val || !qe.val_has)
-			goto nomem;
-	}
 	/* Unless the measure selects units itself, which unit the rule is
 	 * for is decided in the measuring pass: the judging pass then reads
 	 * only the units selected, and with no scope to sum over, only they
@@ -471,19 +482,10 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 	aggregate(parents, n, q->scope, units, qe.own, qe.own_has, qe.val,
 		  qe.val_has);
 	if (q->has_reduce && q->measure == MEASURE_STAFF) {
-		qe.base_own = pc_malloc(n * sizeof *qe.base_own);
-		qe.base_own_has = pc_malloc(n);
-		if (!qe.base_own || !qe.base_own_has)
+		if (values_new(n, sums_in_place(q->scope, false),
+			       &qe.base_own, &qe.base_own_has, &qe.base,
+			       &qe.base_has) < 0)
 			goto nomem;
-		if (sums_in_place(q->scope, false)) {
-			qe.base = qe.base_own;
-			qe.base_has = qe.base_own_has;
-		} else {
-			qe.base = pc_malloc(n * sizeof *qe.base);
-			qe.base_has = pc_malloc(n);
-			if (!qe.base || !qe.base_has)
-				goto nomem;
-		}
 		for (i = 0; i < n; i++)
 			measure_baseline(&qe, plan->units[i], i);
 		aggregate(parents, n, q->scope, false, qe.base_own,
