@@ -284,37 +284,12 @@ void tmpl_expand_sb(strbuf *b, const tmpl *t, const tmpl_args *args)
  */
 char *tmpl_expand(arena *a, const tmpl *t, const tmpl_args *args)
 {
-	char num[24];
-	size_t total = 0, off = 0, n;
-	uint32_t i;
+	strbuf b;
 	char *out;
 
-	if (!t)
-		return arena_strdup(a, "");
-	for (i = 0; i < t->nparts; i++) {
-		const tmpl_part *p = &t->parts[i];
-		n = p->is_placeholder
-		    ? strlen(placeholder_text(p->ph, args, num))
-		    : p->len;
-		if (total + n < total)
-			return NULL;
-		total += n;
-	}
-	out = arena_alloc(a, total + 1);
-	if (!out)
-		return NULL;
-	for (i = 0; i < t->nparts; i++) {
-		const tmpl_part *p = &t->parts[i];
-		const char *s = p->text;
-
-		n = p->len;
-		if (p->is_placeholder) {
-			s = placeholder_text(p->ph, args, num);
-			n = strlen(s);
-		}
-		memcpy(out + off, s, n);
-		off += n;
-	}
-	out[off] = '\0';
+	sb_init(&b);
+	tmpl_expand_sb(&b, t, args);
+	out = b.failed ? NULL : arena_strndup(a, b.data ? b.data : "", b.len);
+	sb_free(&b);
 	return out;
 }
