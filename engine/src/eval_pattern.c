@@ -269,7 +269,7 @@ void eval_pattern(eval_ctx *ctx, const rule *r)
 	case PT_PEOPLE:
 		s.type = PC_TARGET_PERSON;
 		for (i = 0; i < plan->npeople && !ctx->status; i++) {
-			const person *p = plan->people[i];
+			const person *p = plan_person(plan, i);
 
 			s.id = p->id;
 			s.name = p->name;

@@ -716,7 +716,7 @@ void eval_merged_titles(eval_ctx *ctx, const rule *r)
 	if (resolve_titles(&te) < 0)
 		goto out;
 	for (i = 0; i < ctx->plan->npeople && !ctx->status; i++) {
-		const person *p = ctx->plan->people[i];
+		const person *p = plan_person(ctx->plan, i);
 
 		if (p->npositions >= 2)
 			judge_person(&te, p);

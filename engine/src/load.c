@@ -111,7 +111,11 @@ typedef struct loader {
 	bool limit_hit;           /* a PROB_LIMIT came: the load fails */
 	bool seen_plancheck, seen_plan, seen_units;
 	/* entities, in document order */
-	vec titles, people, units, tasks, waivers, rules;
+	vec titles, units, tasks, waivers, rules;
+	/* the people's blocks (plan->people_blocks) and how many people
+	 * they hold */
+	vec people;
+	uint32_t npeople;
 	/* scratch stacks for per-entity lists */
 	vec tags, attrs, positions, progress;
 	vec holder_refs, pending;
@@ -610,38 +614,52 @@ static int register_id(loader *ld, idmap *ids, const char *id, void *entity,
 	return 0;
 }
 
-/* Register id in an idindex at place on list (the entity may not be on
- * the list yet); its ploc is where_offset bytes into the entity. */
-static int register_place(loader *ld, idindex *ids, const vec *list,
-			  const char *id, uint32_t place, size_t where_offset,
-			  const yr_event *ev, const char *what, bool *dup)
+/* Units at their place on ld->units (u->index; the unit need not be on
+ * the list yet). */
+static int register_unit(loader *ld, unit *u, const yr_event *ev, bool *dup)
 {
-	void *const *items = list->items;
+	void *const *items = ld->units.items;
 	uint32_t first = 0;
-	int rc = idindex_put(ids, items, id, place, &first);
+	int rc = idindex_put(&ld->plan->unit_ids, items, u->id, u->index,
+			     &first);
 
 	if (rc < 0)
 		return PC_ENOMEM;
 	if (rc == 1)
-		duplicate_id(ld, items[first], where_offset, ev, what, id, dup);
+		duplicate_id(ld, items[first], offsetof(unit, where), ev,
+			     "unit", u->id, dup);
 	return 0;
 }
 
-/* Units at their place on ld->units (u->index). */
-static int register_unit(loader *ld, unit *u, const yr_event *ev, bool *dup)
-{
-	return register_place(ld, &ld->plan->unit_ids, &ld->units, u->id,
-			      u->index, offsetof(unit, where), ev, "unit", dup);
-}
-
-/* People at the place parse_person gives p when it keeps it (the next
- * on ld->people). */
+/* Person p at its place, ld->npeople (it is counted when parse_person
+ * keeps it). */
 static int register_person(loader *ld, person *p, const yr_event *ev,
 			   bool *dup)
 {
-	return register_place(ld, &ld->plan->person_ids, &ld->people, p->id,
-			      (uint32_t)ld->people.n, offsetof(person, where),
-			      ev, "person", dup);
+	person *const *blocks = ld->people.items;
+	uint32_t first = 0;
+	int rc = idindex_put_by(&ld->plan->person_ids, person_id_at, blocks,
+				p->id, ld->npeople, &first);
+
+	if (rc < 0)
+		return PC_ENOMEM;
+	if (rc == 1)
+		duplicate_id(ld, &blocks[first >> PEOPLE_BLOCK_SHIFT]
+				       [first & (PEOPLE_BLOCK - 1)],
+			     offsetof(person, where), ev, "person", p->id,
+			     dup);
+	return 0;
+}
+
+/* The person that is known by id[0..len) so far, or NULL. */
+static person *person_so_far(const loader *ld, const char *id, size_t len)
+{
+	person *const *blocks = ld->people.items;
+	uint32_t at = idindex_find_by(&ld->plan->person_ids, person_id_at,
+				      blocks, id, len);
+
+	return at == UINT32_MAX ? NULL : &blocks[at >> PEOPLE_BLOCK_SHIFT]
+						[at & (PEOPLE_BLOCK - 1)];
 }
 
 /* ---- attrs, tags, staff -------------------------------------------------- */
@@ -981,8 +999,7 @@ static int read_holders(loader *ld, uint32_t *n)
 		}
 		if (!(h = vec_push(&ld->holder_refs, sizeof *h)))
 			return PC_ENOMEM;
-		h->who = idindex_get(&ld->plan->person_ids, ld->people.items,
-				     ev.text, ev.len);
+		h->who = person_so_far(ld, ev.text, ev.len);
 		if (!h->who && !(h->id = intern(ld, ev.text, ev.len)))
 			return PC_ENOMEM;
 		h->line = ev.line;
@@ -1000,7 +1017,7 @@ static int holders_now(loader *ld, const pending_position *pend, position *p)
 {
 	const holder_ref *refs = (const holder_ref *)ld->holder_refs.items +
 				 pend->first;
-	size_t npeople = ld->people.n;
+	size_t npeople = ld->npeople;
 	uint32_t j, k, serial;
 
 	/* A position has a handful of holders: compare them by pointer.
@@ -1484,9 +1501,8 @@ static int resolve_holders(loader *ld)
 		for (j = 0; j < pp->n; j++) {
 			const holder_ref *h = &refs[pp->first + j];
 			person *who = h->who ? h->who
-				      : idindex_get(&plan->person_ids,
-						    (void *const *)plan->people,
-						    h->id, str_len(h->id));
+				      : plan_person_by_id(plan, h->id,
+							  str_len(h->id));
 			size_t before = plan->nfindings;
 
 			if (!who)
@@ -1588,6 +1604,27 @@ static int parse_title(loader *ld, const yr_event *first, void *arg)
 
 static const char *const person_keys[] = { "id", "name", "attrs", NULL };
 
+/* The record of the next person, at place ld->npeople, zeroed: a new
+ * block every PEOPLE_BLOCK people. It is counted only when parse_person
+ * keeps it; else the next person takes the same record. */
+static person *next_person(loader *ld)
+{
+	uint32_t n = ld->npeople;
+	person *p;
+
+	if (ld->people.n == (size_t)(n >> PEOPLE_BLOCK_SHIFT)) {
+		person *block = arena_alloc(&ld->plan->arena,
+					    PEOPLE_BLOCK * sizeof *block);
+
+		if (!block || vec_push_ptr(&ld->people, block) < 0)
+			return NULL;
+	}
+	p = &((person **)ld->people.items)[n >> PEOPLE_BLOCK_SHIFT]
+					   [n & (PEOPLE_BLOCK - 1)];
+	memset(p, 0, sizeof *p);
+	return p;
+}
+
 static int parse_person(loader *ld, const yr_event *first, void *arg)
 {
 	pc_plan *plan = ld->plan;
@@ -1607,7 +1644,7 @@ static int parse_person(loader *ld, const yr_event *first, void *arg)
 			     "in one plan; split it into several plans (one "
 			     "run checks them all)",
 			     (unsigned)ld->limits.max_people);
-	if (!(p = arena_zalloc(&plan->arena, sizeof *p)))
+	if (!(p = next_person(ld)))
 		return PC_ENOMEM;
 	p->where = node_at(first->line, first->col);
 	yr_map_begin(ld->r, &m, first);
@@ -1642,8 +1679,8 @@ static int parse_person(loader *ld, const yr_event *first, void *arg)
 	set_targets(ld, mark, PC_TARGET_PERSON, p->id);
 	if (!p->id || dup)
 		return 0;
-	p->index = (uint32_t)ld->people.n;
-	return vec_push_ptr(&ld->people, p);
+	p->index = ld->npeople++;
+	return 0;
 }
 
 static const char *const task_keys[] = {
@@ -2036,8 +2073,8 @@ static int finish(loader *ld)
 	if ((rc = compact_units(ld)) < 0 ||
 	    (rc = vec_take(&ld->titles, 0, sizeof(title *), &plan->arena,
 			   &plan->titles, &plan->ntitles)) < 0 ||
-	    (rc = vec_adopt(&ld->people, &plan->arena, &plan->people,
-			    &plan->npeople)) < 0 ||
+	    (rc = vec_take(&ld->people, 0, sizeof(person *), &plan->arena,
+			   &plan->people_blocks, &n)) < 0 ||
 	    (rc = vec_take(&ld->tasks, 0, sizeof(task *), &plan->arena,
 			   &plan->tasks, &plan->ntasks)) < 0 ||
 	    (rc = vec_take(&ld->waivers, 0, sizeof(waiver), &plan->arena,
@@ -2048,6 +2085,7 @@ static int finish(loader *ld)
 			   &plan->title_refs, &plan->ntitle_refs)) < 0)
 		return rc;
 	plan->nrules = n;
+	plan->npeople = ld->npeople;
 	if ((rc = resolve_holders(ld)) < 0 ||
 	    (rc = plan_resolve(plan, &ld->probs)) < 0)
 		return rc;

@@ -238,7 +238,10 @@ struct pc_plan {
 	const char **title_refs;
 	uint32_t *ref_title;
 	uint32_t ntitle_refs;
-	person **people;
+	/* The people in document order, in blocks of PEOPLE_BLOCK records
+	 * (plan_person): a national plan has a hundred thousand of them,
+	 * and an array of a pointer each would be 0.9 MiB. */
+	person **people_blocks;
 	uint32_t npeople;
 	unit **units;           /* every unit, pre-order (parents first) */
 	uint32_t nunits;
@@ -261,6 +264,31 @@ struct pc_plan {
 	load_finding *findings;
 	size_t nfindings, findings_cap;
 };
+
+#define PEOPLE_BLOCK_SHIFT 8
+#define PEOPLE_BLOCK (UINT32_C(1) << PEOPLE_BLOCK_SHIFT)
+
+/* Person i of plan (i < plan->npeople), in document order. */
+static inline person *plan_person(const pc_plan *plan, uint32_t i)
+{
+	return &plan->people_blocks[i >> PEOPLE_BLOCK_SHIFT]
+				   [i & (PEOPLE_BLOCK - 1)];
+}
+
+/* For plan->person_ids: the id of the person at place in the blocks
+ * (items: plan->people_blocks or the loader's list of them). */
+const char *person_id_at(const void *blocks, uint32_t place);
+
+/* The person whose id is id[0..len), or NULL; only while loading (the
+ * index is given back once holders and waivers are resolved). */
+static inline person *plan_person_by_id(const pc_plan *plan, const char *id,
+					size_t len)
+{
+	uint32_t at = idindex_find_by(&plan->person_ids, person_id_at,
+				      plan->people_blocks, id, len);
+
+	return at == UINT32_MAX ? NULL : plan_person(plan, at);
+}
 
 /* The full location of a node of plan. */
 static inline loc plan_loc(const pc_plan *plan, ploc where)

@@ -277,12 +277,12 @@ static int link_positions(resolver *rs)
 	 * while the units are walked backwards, so that it ends up in
 	 * document order with no second count. */
 	for (i = 0; i < plan->npeople; i++)
-		if (plan->people[i]->npositions > 1)
-			total += plan->people[i]->npositions;
+		if (plan_person(plan, i)->npositions > 1)
+			total += plan_person(plan, i)->npositions;
 	if (total && !(all = arena_alloc(&plan->arena, total * sizeof *all)))
 		return PC_ENOMEM;
 	for (i = 0; i < plan->npeople; i++) {
-		person *p = plan->people[i];
+		person *p = plan_person(plan, i);
 
 		p->held.many = NULL;
 		if (p->npositions > 1) {
@@ -493,8 +493,7 @@ static void link_waivers(resolver *rs)
 		size_t len = str_len(w->target);
 
 		if (find_unit(rs, w->target, len) ||
-		    idindex_get(&plan->person_ids, (void *const *)plan->people,
-				w->target, len) ||
+		    plan_person_by_id(plan, w->target, len) ||
 		    idmap_get(&plan->task_ids, w->target, len) ||
 		    idmap_get(&plan->title_ids, w->target, len))
 			continue;
@@ -541,6 +540,13 @@ int plan_resolve(pc_plan *plan, problems *probs)
 }
 
 /* ---- lookups ------------------------------------------------------------------ */
+
+const char *person_id_at(const void *blocks, uint32_t place)
+{
+	person *const *b = blocks;
+
+	return b[place >> PEOPLE_BLOCK_SHIFT][place & (PEOPLE_BLOCK - 1)].id;
+}
 
 unit *unit_ancestor_at(unit *u, const char *level)
 {

@@ -352,7 +352,7 @@ int pc_stats_compute(const pc_plan *plan, pc_date as_of, pc_stats **out)
 		if ((rc = count_unit(&b, plan->units[i])) < 0)
 			goto fail;
 	for (i = 0; i < plan->npeople; i++)
-		if ((rc = count_person(&b, plan->people[i])) < 0)
+		if ((rc = count_person(&b, plan_person(plan, i))) < 0)
 			goto fail;
 	rc = finish_levels(&b);
 	if (rc < 0)

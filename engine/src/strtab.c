@@ -313,18 +313,19 @@ static int idindex_rehash(idindex *m)
 	return 0;
 }
 
-static const char *entity_id(void *const *items, uint32_t place)
+static const char *entity_id(const void *items, uint32_t place)
 {
-	const char *const *first_member = items[place];
+	const char *const *first_member = ((void *const *)items)[place];
 
 	return *first_member;
 }
 
 /* Probe for text (its hash h): true with its slot in *at, or false with
- * the empty slot that ends the probe in *at. */
-static inline bool slot_find(const idindex *m, void *const *items,
-			     uint32_t h, const char *text, size_t len,
-			     size_t *at)
+ * the empty slot that ends the probe in *at. Inlined with a constant
+ * id_at, the call goes too. */
+static inline bool slot_find(const idindex *m, idindex_id_fn *id_at,
+			     const void *items, uint32_t h, const char *text,
+			     size_t len, size_t *at)
 {
 	size_t i;
 
@@ -334,7 +335,7 @@ static inline bool slot_find(const idindex *m, void *const *items,
 
 		if (SLOT_HASH(s) != h)
 			continue;
-		q = entity_id(items, SLOT_PLACE(s));
+		q = id_at(items, SLOT_PLACE(s));
 		if (q == text || (str_len(q) == len &&
 				  memcmp(q, text, len) == 0)) {
 			*at = i;
@@ -345,8 +346,8 @@ static inline bool slot_find(const idindex *m, void *const *items,
 	return false;
 }
 
-int idindex_put(idindex *m, void *const *items, const char *id,
-		uint32_t place, uint32_t *existing)
+static inline int put_by(idindex *m, idindex_id_fn *id_at, const void *items,
+			 const char *id, uint32_t place, uint32_t *existing)
 {
 	uint32_t h = str_hash_bytes(id, str_len(id));
 	size_t i;
@@ -355,7 +356,7 @@ int idindex_put(idindex *m, void *const *items, const char *id,
 		return -1;
 	if (!IDINDEX_ROOM(m->count, m->cap) && idindex_rehash(m) < 0)
 		return -1;
-	if (slot_find(m, items, h, id, str_len(id), &i)) {
+	if (slot_find(m, id_at, items, h, id, str_len(id), &i)) {
 		if (existing)
 			*existing = SLOT_PLACE(m->slots[i]);
 		return 1;
@@ -365,16 +366,43 @@ int idindex_put(idindex *m, void *const *items, const char *id,
 	return 0;
 }
 
-void *idindex_get(const idindex *m, void *const *items, const char *text,
-		  size_t len)
+static inline uint32_t find_by(const idindex *m, idindex_id_fn *id_at,
+			       const void *items, const char *text, size_t len)
 {
 	size_t i;
 
 	if (!m->cap || len > UINT32_MAX)
-		return NULL;
-	if (!slot_find(m, items, str_hash_bytes(text, len), text, len, &i))
-		return NULL;
-	return items[SLOT_PLACE(m->slots[i])];
+		return UINT32_MAX;
+	if (!slot_find(m, id_at, items, str_hash_bytes(text, len), text, len,
+		       &i))
+		return UINT32_MAX;
+	return SLOT_PLACE(m->slots[i]);
+}
+
+int idindex_put(idindex *m, void *const *items, const char *id,
+		uint32_t place, uint32_t *existing)
+{
+	return put_by(m, entity_id, items, id, place, existing);
+}
+
+void *idindex_get(const idindex *m, void *const *items, const char *text,
+		  size_t len)
+{
+	uint32_t at = find_by(m, entity_id, items, text, len);
+
+	return at == UINT32_MAX ? NULL : items[at];
+}
+
+int idindex_put_by(idindex *m, idindex_id_fn *id_at, const void *items,
+		   const char *id, uint32_t place, uint32_t *existing)
+{
+	return put_by(m, id_at, items, id, place, existing);
+}
+
+uint32_t idindex_find_by(const idindex *m, idindex_id_fn *id_at,
+			 const void *items, const char *text, size_t len)
+{
+	return find_by(m, id_at, items, text, len);
 }
 
 void idindex_rebuild(idindex *m, void *const *items, uint32_t n)

@@ -116,4 +116,14 @@ void idindex_rebuild(idindex *m, void *const *items, uint32_t n);
 /* The entity items[place] whose id is text[0..len), or NULL. */
 void *idindex_get(const idindex *m, void *const *items, const char *text,
 		  size_t len);
+
+/* The same for entities kept some other way than in an array of
+ * pointers (the people, in blocks: model.h): id_at(items, place) gives
+ * the id of the entity at place. */
+typedef const char *idindex_id_fn(const void *items, uint32_t place);
+int idindex_put_by(idindex *m, idindex_id_fn *id_at, const void *items,
+		   const char *id, uint32_t place, uint32_t *existing);
+/* The place of the entity whose id is text[0..len), or UINT32_MAX. */
+uint32_t idindex_find_by(const idindex *m, idindex_id_fn *id_at,
+			 const void *items, const char *text, size_t len);
 #endif

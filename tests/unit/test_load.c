@@ -115,8 +115,8 @@ static person *person_by_id(const pc_plan *plan, const char *id)
 	assert_int_equal(plan->person_ids.count, 0);
 	assert_int_equal(plan->person_ids.cap, 0);
 	for (i = 0; i < plan->npeople; i++)
-		if (strcmp(plan->people[i]->id, id) == 0)
-			return plan->people[i];
+		if (strcmp(plan_person(plan, i)->id, id) == 0)
+			return plan_person(plan, i);
 	fail_msg("no person %s", id);
 	return NULL;
 }
@@ -1008,14 +1008,14 @@ static void holders_long_lists(void **state)
 		assert_int_equal(u->positions[1].nholders, n - 1);
 		for (i = 0; i < n - 1; i++) {
 			assert_ptr_equal(position_holder(&u->positions[0], i),
-					 plan->people[i]);
+					 plan_person(plan, i));
 			assert_ptr_equal(position_holder(&u->positions[1], i),
-					 plan->people[i]);
+					 plan_person(plan, i));
 		}
 		assert_ptr_equal(position_holder(&u->positions[0], n - 1),
-				 plan->people[n - 1]);
-		assert_int_equal(plan->people[n - 2]->npositions, 2);
-		assert_int_equal(plan->people[n - 1]->npositions, 1);
+				 plan_person(plan, n - 1));
+		assert_int_equal(plan_person(plan, n - 2)->npositions, 2);
+		assert_int_equal(plan_person(plan, n - 1)->npositions, 1);
 		pc_plan_free(plan);
 	}
 }

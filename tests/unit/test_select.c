@@ -164,7 +164,7 @@ static const char *people_selected(fx *x, const char *text)
 	parse(x, text, PEOPLE, &s);
 	out[0] = '\0';
 	for (i = 0; i < x->plan->npeople; i++) {
-		const person *p = x->plan->people[i];
+		const person *p = plan_person(x->plan, i);
 		int rc = person_selector_match(&s, p);
 
 		assert_true(rc == 0 || rc == 1);
