@@ -7,6 +7,7 @@
 #include "eval.h"
 #include "alloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define NAME(x) ((x)->name ? (x)->name : "")
@@ -20,7 +21,8 @@ typedef struct quota_eval {
 	unsigned char *own_has, *val_has;  /* staff: some unit gave the field */
 	int64_t *base_own, *base;          /* reduce: staff.baseline */
 	unsigned char *base_own_has, *base_has;
-	uint32_t *stamp;       /* holders: last unit (index + 1) counted per person */
+	const person **many;   /* holders of one unit with many (sorted) */
+	size_t many_cap;
 	unsigned char *sel;    /* per unit index: the rule is for it */
 } quota_eval;
 
@@ -80,37 +82,38 @@ static const char *staff_name(staff_field field)
 	}
 }
 
-/* Distinct holders of the title in u, marked per person: for a unit with
- * more holders than distinct_holders keeps. The marks are made on the
- * first such unit. */
-static int64_t holders_stamped(quota_eval *qe, const unit *u, uint32_t x)
+static int cmp_person(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(const person *const *)a;
+	uintptr_t y = (uintptr_t)*(const person *const *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Distinct holders of the title in u, counted in a sorted copy: for a
+ * unit with more holders than distinct_holders keeps. */
+static int64_t holders_sorted(quota_eval *qe, const unit *u)
 {
 	const pc_plan *plan = qe->ctx->plan;
-	uint32_t i, k;
+	size_t n = 0, i, k;
 	int64_t v = 0;
 
-	if (!qe->stamp) {
-		qe->stamp = pc_calloc(plan->npeople ? plan->npeople : 1,
-				      sizeof *qe->stamp);
-		if (!qe->stamp) {
-			qe->ctx->status = PC_ENOMEM;
-			return 0;
-		}
-	}
 	for (i = 0; i < u->npositions; i++) {
 		const position *p = &u->positions[i];
 
-		if (position_title_at(qe->ctx->plan, p) != qe->t->index)
+		if (position_title_at(plan, p) != qe->t->index)
 			continue;
-		for (k = 0; k < p->nholders; k++) {
-			uint32_t pi = position_holder(p, k)->index;
-
-			if (qe->stamp[pi] == x + 1)
-				continue;
-			qe->stamp[pi] = x + 1;
-			v++;
+		if (pc_grow(&qe->many, &qe->many_cap, n + p->nholders,
+			    sizeof *qe->many) < 0) {
+			qe->ctx->status = PC_ENOMEM;
+			return 0;
 		}
+		for (k = 0; k < p->nholders; k++)
+			qe->many[n++] = position_holder(p, (uint32_t)k);
 	}
+	qsort(qe->many, n, sizeof *qe->many, cmp_person);
+	for (i = 0; i < n; i++)
+		v += i == 0 || qe->many[i] != qe->many[i - 1];
 	return v;
 }
 
@@ -120,7 +123,7 @@ static int64_t holders_stamped(quota_eval *qe, const unit *u, uint32_t x)
  * pointer; reading each holder's record to mark it would cost a cache
  * miss per holder on a national plan.
  */
-static int64_t distinct_holders(quota_eval *qe, const unit *u, uint32_t x)
+static int64_t distinct_holders(quota_eval *qe, const unit *u)
 {
 	enum { FEW = 32 };
 	const person *seen[FEW];
@@ -139,7 +142,7 @@ static int64_t distinct_holders(quota_eval *qe, const unit *u, uint32_t x)
 			if (j < nseen)
 				continue;
 			if (nseen == FEW)
-				return holders_stamped(qe, u, x);
+				return holders_sorted(qe, u);
 			seen[nseen++] = h;
 		}
 	}
@@ -167,7 +170,7 @@ static void measure_unit(quota_eval *qe, const unit *u, uint32_t x)
 		}
 		return;
 	case MEASURE_HOLDERS:
-		v = distinct_holders(qe, u, x);
+		v = distinct_holders(qe, u);
 		break;
 	case MEASURE_POSITIONS:
 		for (i = 0; i < u->npositions; i++)
@@ -515,6 +518,6 @@ out:
 	}
 	pc_free(qe.base_own);
 	pc_free(qe.base_own_has);
-	pc_free(qe.stamp);
+	pc_free(qe.many);
 	pc_free(qe.sel);
 }

@@ -513,7 +513,7 @@ static void judge_person(titles_eval *te, const person *p)
 	uint32_t ci;
 
 	te->npos = 0;
-	for (i = 0; i < p->npositions; i++) {
+	for (i = 0; i < person_npositions(p); i++) {
 		const position *pos = person_position(p, i);
 
 		if (!pos->unit || !unit_exists_after(pos->unit))
@@ -718,7 +718,7 @@ void eval_merged_titles(eval_ctx *ctx, const rule *r)
 	for (i = 0; i < ctx->plan->npeople && !ctx->status; i++) {
 		const person *p = plan_person(ctx->plan, i);
 
-		if (p->npositions >= 2)
+		if (person_npositions(p) >= 2)
 			judge_person(&te, p);
 	}
 out:

@@ -124,11 +124,9 @@ typedef struct loader {
 	vec title_refs;
 	idmap ref_ids;
 	uint32_t people_seen;
-	/* stamp[person index] == position_serial: already a holder of the
-	 * position being read */
-	uint32_t *stamp;
-	size_t stamp_cap;
-	uint32_t position_serial;
+	/* the people of one long list of holders (person_set_add) */
+	const person **set;
+	size_t set_cap;
 	/* every distinct attribute pair so far (see attrs in model.h):
 	 * open addressing, at most half full */
 	attr **pairs;
@@ -1010,6 +1008,45 @@ static int read_holders(loader *ld, uint32_t *n)
 
 #define FEW_HOLDERS 16
 
+/* Empty ld->set with room for n people: 0 or PC_ENOMEM. An open
+ * addressing table, at most half full, only for a long list of holders:
+ * a position has a handful, compared pairwise. */
+static int person_set_reset(loader *ld, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n) {
+		if (cap > SIZE_MAX / 4 / sizeof *ld->set)
+			return PC_ENOMEM;
+		cap *= 2;
+	}
+	if (cap > ld->set_cap) {
+		const person **t = pc_malloc(cap * sizeof *t);
+
+		if (!t)
+			return PC_ENOMEM;
+		pc_free(ld->set);
+		ld->set = t;
+		ld->set_cap = cap;
+	}
+	memset(ld->set, 0, ld->set_cap * sizeof *ld->set);
+	return 0;
+}
+
+/* Add p to ld->set: true when it was there already. */
+static bool person_set_add(loader *ld, const person *p)
+{
+	size_t mask = ld->set_cap - 1;
+	size_t i = (size_t)(((uintptr_t)p >> 3) * UINT64_C(0x9e3779b97f4a7c15)
+			    >> 20) & mask;
+
+	for (; ld->set[i]; i = (i + 1) & mask)
+		if (ld->set[i] == p)
+			return true;
+	ld->set[i] = p;
+	return false;
+}
+
 /* The holders of a position just read, when every one is a known person
  * listed once: 1, p->holders set and the refs dropped. 0 when the
  * position must wait for the end of the pass (its refs stay). */
@@ -1017,12 +1054,10 @@ static int holders_now(loader *ld, const pending_position *pend, position *p)
 {
 	const holder_ref *refs = (const holder_ref *)ld->holder_refs.items +
 				 pend->first;
-	size_t npeople = ld->npeople;
-	uint32_t j, k, serial;
+	uint32_t j, k;
 
-	/* A position has a handful of holders: compare them by pointer.
-	 * The stamps, an array over every person (0.45 MiB on a national
-	 * plan), only for a long list. */
+	/* A position has a handful of holders: compare them by pointer,
+	 * and through a table only for a long list. */
 	if (pend->n <= FEW_HOLDERS) {
 		for (j = 0; j < pend->n; j++) {
 			if (!refs[j].who)
@@ -1033,22 +1068,11 @@ static int holders_now(loader *ld, const pending_position *pend, position *p)
 		}
 		goto known;
 	}
-	if (npeople > ld->stamp_cap) {
-		size_t old = ld->stamp_cap;
-		if (pc_grow(&ld->stamp, &ld->stamp_cap, npeople,
-			    sizeof *ld->stamp) < 0)
-			return PC_ENOMEM;
-		memset(ld->stamp + old, 0, (ld->stamp_cap - old) *
-		       sizeof *ld->stamp);
-	}
-	serial = ++ld->position_serial;
-	for (j = 0; j < pend->n; j++) {
-		const person *who = refs[j].who;
-		if (!who || who->index >= ld->stamp_cap ||
-		    ld->stamp[who->index] == serial)
+	if (person_set_reset(ld, pend->n) < 0)
+		return PC_ENOMEM;
+	for (j = 0; j < pend->n; j++)
+		if (!refs[j].who || person_set_add(ld, refs[j].who))
 			return 0;
-		ld->stamp[who->index] = serial;
-	}
 known:
 	if (pend->n == 1) {
 		p->held.one = refs[0].who;
@@ -1476,25 +1500,20 @@ static int resolve_holders(loader *ld)
 	pc_plan *plan = ld->plan;
 	const holder_ref *refs = ld->holder_refs.items;
 	const pending_position *pend = ld->pending.items;
-	size_t *seen = NULL, i;
+	size_t i;
 	int rc = 0;
 
 	/* Usually every holder was resolved while reading (holders_now):
-	 * then there is nothing to do, and no need for a table as long as
-	 * the list of people. */
-	if (ld->pending.n == 0)
-		return 0;
-	seen = pc_calloc(plan->npeople ? plan->npeople : 1, sizeof *seen);
-	if (!seen)
-		return PC_ENOMEM;
+	 * then there is nothing to do. */
 	for (i = 0; i < ld->pending.n; i++) {
 		const pending_position *pp = &pend[i];
 		position *p = &pp->owner->positions[pp->k];
 		const char *unit_id = pp->owner->id ? pp->owner->id : "";
 		person **all = arena_alloc(&plan->arena, pp->n * sizeof *all);
-		uint32_t j, n = 0;
+		bool long_list = pp->n > FEW_HOLDERS;
+		uint32_t j, k, n = 0;
 
-		if (!all) {
+		if (!all || (long_list && person_set_reset(ld, pp->n) < 0)) {
 			rc = PC_ENOMEM;
 			break;
 		}
@@ -1504,20 +1523,26 @@ static int resolve_holders(loader *ld)
 				      : plan_person_by_id(plan, h->id,
 							  str_len(h->id));
 			size_t before = plan->nfindings;
+			bool twice = false;
 
+			if (who && long_list) {
+				twice = person_set_add(ld, who);
+			} else if (who) {
+				for (k = 0; k < n && all[k] != who; k++)
+					;
+				twice = k < n;
+			}
 			if (!who)
 				report(ld, PROB_UNKNOWN_REF, h->line, h->col,
 				       "holder '%s' is not a person id defined "
 				       "in this plan", h->id);
-			else if (seen[who->index] == i + 1)
+			else if (twice)
 				report(ld, PROB_DUPLICATE_ID, h->line, h->col,
 				       "person '%s' is listed twice among this "
 				       "position's holders", who->id);
 			set_targets(ld, before, PC_TARGET_UNIT, unit_id);
-			if (!who || seen[who->index] == i + 1)
-				continue;
-			seen[who->index] = i + 1;
-			all[n++] = who;
+			if (who && !twice)
+				all[n++] = who;
 		}
 		if (n == 1)
 			p->held.one = all[0];
@@ -1525,7 +1550,9 @@ static int resolve_holders(loader *ld)
 			p->held.many = all;
 		p->nholders = n;
 	}
-	pc_free(seen);
+	pc_free(ld->set);
+	ld->set = NULL;
+	ld->set_cap = 0;
 	return rc;
 }
 
@@ -1679,7 +1706,7 @@ static int parse_person(loader *ld, const yr_event *first, void *arg)
 	set_targets(ld, mark, PC_TARGET_PERSON, p->id);
 	if (!p->id || dup)
 		return 0;
-	p->index = ld->npeople++;
+	ld->npeople++;
 	return 0;
 }
 
@@ -2055,9 +2082,6 @@ static void drop_reading_scratch(loader *ld)
 	ld->lists = NULL;
 	ld->nlists = ld->lists_cap = 0;
 	idmap_free(&ld->ref_ids);
-	pc_free(ld->stamp);
-	ld->stamp = NULL;
-	ld->stamp_cap = 0;
 	/* Nothing interns a string after reading: the table (0.75 MiB on
 	 * the 63-province plan) goes, the strings stay in the arena. */
 	strtab_free(&ld->plan->strings);
@@ -2137,7 +2161,7 @@ static void loader_free(loader *ld)
 
 	for (i = 0; i < sizeof all / sizeof all[0]; i++)
 		vec_free(all[i]);
-	pc_free(ld->stamp);
+	pc_free(ld->set);
 	pc_free(ld->pairs);
 	pc_free(ld->lists);
 	idmap_free(&ld->ref_ids);

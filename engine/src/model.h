@@ -110,17 +110,25 @@ typedef struct position {
 	ploc where;             /* the position entry */
 } position;
 
+/* The positions of a person who holds more than one. */
+typedef struct positions_held {
+	uint32_t n;
+	position *items[];
+} positions_held;
+
+/* 40 bytes: no count and no index of its own (a national plan has a
+ * hundred thousand people). */
 typedef struct person {
 	const char *id, *name;
 	attrs attrs;
 	union {                 /* positions held, in document order of
-				   units: read them with person_position() */
-		position *one;  /* npositions == 1 */
-		position **many; /* npositions > 1 */
+				   units: read them with person_npositions()
+				   and person_position() */
+		void *tagged;   /* NULL: none; a position *: the one held;
+				   a positions_held * plus 1: more */
+		uintptr_t count; /* while resolving (resolve.c) */
 	} held;
 	ploc where;
-	uint32_t index;
-	uint32_t npositions;
 } person;
 
 typedef enum unit_status {
@@ -304,10 +312,22 @@ static inline person *position_holder(const position *p, uint32_t k)
 	return p->nholders == 1 ? p->held.one : p->held.many[k];
 }
 
-/* Position k that p holds (k < p->npositions). */
+/* How many positions p holds. */
+static inline uint32_t person_npositions(const person *p)
+{
+	if ((uintptr_t)p->held.tagged & 1)
+		return ((const positions_held *)(const void *)
+			((const char *)p->held.tagged - 1))->n;
+	return p->held.tagged != NULL;
+}
+
+/* Position k that p holds (k < person_npositions(p)). */
 static inline position *person_position(const person *p, uint32_t k)
 {
-	return p->npositions == 1 ? p->held.one : p->held.many[k];
+	if ((uintptr_t)p->held.tagged & 1)
+		return ((const positions_held *)(const void *)
+			((const char *)p->held.tagged - 1))->items[k];
+	return p->held.tagged;
 }
 
 /* The title id a position writes, or NULL when it writes none. */

@@ -25,6 +25,7 @@
 #include "problems.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -241,7 +242,7 @@ static void link_into(resolver *rs)
 static int link_positions(resolver *rs)
 {
 	pc_plan *plan = rs->plan;
-	position **all = NULL;
+	char *all = NULL;
 	uint32_t i, k, h;
 	size_t total = 0;
 
@@ -269,40 +270,53 @@ static int link_positions(resolver *rs)
 					  "in this plan",
 					  plan->title_refs[p->title_ref]);
 			for (h = 0; h < p->nholders; h++)
-				position_holder(p, h)->npositions++;
+				position_holder(p, h)->held.count++;
 		}
 	}
 	/* A person with one position keeps it in place (most people of a
-	 * national plan); the others get an array, filled from its end
-	 * while the units are walked backwards, so that it ends up in
-	 * document order with no second count. */
-	for (i = 0; i < plan->npeople; i++)
-		if (plan_person(plan, i)->npositions > 1)
-			total += plan_person(plan, i)->npositions;
-	if (total && !(all = arena_alloc(&plan->arena, total * sizeof *all)))
+	 * national plan); the others get a counted list, all of them in
+	 * one block, filled in document order. */
+	for (i = 0; i < plan->npeople; i++) {
+		uintptr_t c = plan_person(plan, i)->held.count;
+
+		if (c > 1)
+			total += offsetof(positions_held, items) +
+				 c * sizeof(position *);
+	}
+	if (total && !(all = arena_alloc(&plan->arena, total)))
 		return PC_ENOMEM;
 	for (i = 0; i < plan->npeople; i++) {
 		person *p = plan_person(plan, i);
+		uintptr_t c = p->held.count;
 
-		p->held.many = NULL;
-		if (p->npositions > 1) {
-			all += p->npositions;
-			p->held.many = all;
+		p->held.tagged = NULL;
+		if (c > 1) {
+			positions_held *l = (positions_held *)(void *)all;
+
+			l->n = 0;
+			p->held.tagged = all + 1;
+			all += offsetof(positions_held, items) +
+			       c * sizeof(position *);
 		}
 	}
-	for (i = rs->n; i-- > 0;) {
+	for (i = 0; i < rs->n; i++) {
 		unit *u = rs->doc[i];
 
-		for (k = u->npositions; k-- > 0;) {
+		for (k = 0; k < u->npositions; k++) {
 			position *p = &u->positions[k];
 
 			for (h = 0; h < p->nholders; h++) {
 				person *who = position_holder(p, h);
+				char *t = who->held.tagged;
 
-				if (who->npositions == 1)
-					who->held.one = p;
-				else
-					*--who->held.many = p;
+				if (!t) {
+					who->held.tagged = p;
+				} else {
+					positions_held *l = (positions_held *)
+						(void *)(t - 1);
+
+					l->items[l->n++] = p;
+				}
 			}
 		}
 	}

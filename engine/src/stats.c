@@ -148,12 +148,12 @@ static int count_person(stats_build *b, const person *p)
 	void *found;
 	int rc = PC_ENOMEM;
 
-	if (p->npositions < 2)
+	if (person_npositions(p) < 2)
 		return 0;
-	if (pc_grow(&b->scratch, &b->scratch_cap, p->npositions,
+	if (pc_grow(&b->scratch, &b->scratch_cap, person_npositions(p),
 		    sizeof *b->scratch) < 0)
 		return PC_ENOMEM;
-	for (i = 0; i < p->npositions; i++) {
+	for (i = 0; i < person_npositions(p); i++) {
 		const position *pos = person_position(p, i);
 		const title *t;
 		const char *id;

@@ -237,13 +237,13 @@ static void check_valid_model(const pc_plan *plan)
 	p1 = person_by_id(plan, "P1");
 	p2 = person_by_id(plan, "P2");
 	p3 = person_by_id(plan, "P3");
-	assert_int_equal(p1->npositions, 2);
+	assert_int_equal(person_npositions(p1), 2);
 	assert_ptr_equal(person_position(p1, 0)->unit, t);
 	assert_ptr_equal(person_position(p1, 1)->unit, ta);
-	assert_int_equal(p2->npositions, 2);
+	assert_int_equal(person_npositions(p2), 2);
 	assert_ptr_equal(person_position(p2, 0)->unit, ta);
 	assert_ptr_equal(person_position(p2, 1)->unit, tc1);
-	assert_int_equal(p3->npositions, 1);
+	assert_int_equal(person_npositions(p3), 1);
 	assert_ptr_equal(person_position(p3, 0), &tc1->positions[0]);
 	assert_string_equal(p3->name, "P3");
 
@@ -952,11 +952,11 @@ static void holders_one_or_many(void **state)
 		assert_ptr_equal(position_holder(&u->positions[2], 0), p2);
 		assert_int_equal(u->positions[3].nholders, 1);
 		assert_ptr_equal(position_holder(&u->positions[3], 0), p1);
-		assert_int_equal(p1->npositions, 3);
+		assert_int_equal(person_npositions(p1), 3);
 		assert_ptr_equal(person_position(p1, 0), &u->positions[0]);
 		assert_ptr_equal(person_position(p1, 1), &u->positions[1]);
 		assert_ptr_equal(person_position(p1, 2), &u->positions[3]);
-		assert_int_equal(p2->npositions, 2);
+		assert_int_equal(person_npositions(p2), 2);
 		assert_ptr_equal(person_position(p2, 1), &u->positions[2]);
 		pc_plan_free(plan);
 	}
@@ -964,46 +964,59 @@ static void holders_one_or_many(void **state)
 
 /* Long lists of holders, on either side of the length where the loader
  * stops comparing holders pair by pair: 16 and 17 different people, and
- * 16 and 17 with the last one written twice (left out, with a finding). */
+ * 16 and 17 with the last one written twice (left out, with a finding).
+ * With the people first, holders are resolved as they are read; with
+ * the people last, once the whole file is read. */
 static void holders_long_lists(void **state)
 {
 	static const size_t lens[] = { 16, 17 };
-	char text[4096];
-	size_t len, i, k, t;
+	char people[1024], units[2048], text[4096];
+	size_t plen, ulen, i, k, t;
+	int last;
 
 	(void)state;
-	for (t = 0; t < 2; t++) {
+	for (t = 0; t < 4; t++) {
 		pc_plan *plan;
 		const unit *u;
-		size_t n = lens[t];
+		size_t n = lens[t % 2];
 
-		len = (size_t)snprintf(text, sizeof text, HEAD
-				       "titles: [{ id: t, name: T }]\n"
-				       "people:\n");
+		last = t >= 2;
+		plen = (size_t)snprintf(people, sizeof people, "people:\n");
 		for (i = 0; i < n; i++)
-			len += (size_t)snprintf(text + len, sizeof text - len,
-						"  - { id: P%zu }\n", i);
-		len += (size_t)snprintf(text + len, sizeof text - len,
+			plen += (size_t)snprintf(people + plen,
+						 sizeof people - plen,
+						 "  - { id: P%zu }\n", i);
+		ulen = (size_t)snprintf(units, sizeof units,
 					"units:\n  - id: U\n    level: x\n"
 					"    positions:\n");
 		for (k = 0; k < 2; k++) {
-			len += (size_t)snprintf(text + len, sizeof text - len,
-						"      - title: t\n"
-						"        holders: [");
+			ulen += (size_t)snprintf(units + ulen,
+						 sizeof units - ulen,
+						 "      - title: t\n"
+						 "        holders: [");
 			for (i = 0; i < n; i++)
-				len += (size_t)snprintf(text + len,
-							sizeof text - len,
-							"%sP%zu", i ? ", " : "",
-							k && i == n - 1 ? n - 2
-									: i);
-			len += (size_t)snprintf(text + len, sizeof text - len,
-						"]\n");
+				ulen += (size_t)snprintf(units + ulen,
+							 sizeof units - ulen,
+							 "%sP%zu", i ? ", " : "",
+							 k && i == n - 1 ? n - 2
+									 : i);
+			ulen += (size_t)snprintf(units + ulen,
+						 sizeof units - ulen, "]\n");
 		}
-		assert_true(len < sizeof text);
+		assert_true(plen < sizeof people && ulen < sizeof units);
+		assert_true((size_t)snprintf(text, sizeof text, HEAD
+					     "titles: [{ id: t, name: T }]\n"
+					     "%s%s", last ? units : people,
+					     last ? people : units) <
+			    sizeof text);
 		plan = load_text("long.yaml", text);
 		u = unit_by_id(plan, "U");
 		assert_int_equal(u->npositions, 2);
 		assert_int_equal(plan->nfindings, 1);
+		assert_string_equal(plan->findings[0].rule,
+				    "plan/duplicate-id");
+		assert_non_null(strstr(plan->findings[0].message,
+				       "listed twice"));
 		assert_int_equal(u->positions[0].nholders, n);
 		assert_int_equal(u->positions[1].nholders, n - 1);
 		for (i = 0; i < n - 1; i++) {
@@ -1014,8 +1027,8 @@ static void holders_long_lists(void **state)
 		}
 		assert_ptr_equal(position_holder(&u->positions[0], n - 1),
 				 plan_person(plan, n - 1));
-		assert_int_equal(plan_person(plan, n - 2)->npositions, 2);
-		assert_int_equal(plan_person(plan, n - 1)->npositions, 1);
+		assert_int_equal(person_npositions(plan_person(plan, n - 2)), 2);
+		assert_int_equal(person_npositions(plan_person(plan, n - 1)), 1);
 		pc_plan_free(plan);
 	}
 }
