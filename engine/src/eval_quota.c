@@ -103,12 +103,12 @@ static int64_t holders_sorted(quota_eval *qe, const unit *u)
 
 		if (position_title_at(plan, p) != qe->t->index)
 			continue;
-		if (pc_grow(&qe->many, &qe->many_cap, n + p->nholders,
+		if (pc_grow(&qe->many, &qe->many_cap, n + position_nholders(p),
 			    sizeof *qe->many) < 0) {
 			qe->ctx->status = PC_ENOMEM;
 			return 0;
 		}
-		for (k = 0; k < p->nholders; k++)
+		for (k = 0; k < position_nholders(p); k++)
 			qe->many[n++] = position_holder(p, (uint32_t)k);
 	}
 	qsort(qe->many, n, sizeof *qe->many, cmp_person);
@@ -134,7 +134,7 @@ static int64_t distinct_holders(quota_eval *qe, const unit *u)
 
 		if (position_title_at(qe->ctx->plan, p) != qe->t->index)
 			continue;
-		for (k = 0; k < p->nholders; k++) {
+		for (k = 0; k < position_nholders(p); k++) {
 			const person *h = position_holder(p, k);
 
 			for (j = 0; j < nseen && seen[j] != h; j++)

@@ -87,8 +87,8 @@ static const unit *within_key(const pc_plan *plan, const title_combo *c,
 			      const position *p)
 {
 	if (strcmp(c->within, "unit") == 0)
-		return p->unit;
-	return ancestor_at(plan, p->unit, c->within);
+		return position_unit(plan, p);
+	return ancestor_at(plan, position_unit(plan, p), c->within);
 }
 
 static const char *within_phrase(arena *a, const title_combo *c)
@@ -436,7 +436,7 @@ static const char *allow_fails(titles_eval *te, const title_combo *c,
 					nseen++;
 				item = k ? k->id :
 				       arena_printf(a, "%s (not in any %s)",
-						    te->pos[i]->unit->id,
+						    position_unit(plan, te->pos[i])->id,
 						    c->within);
 				if (!item)
 					return NULL;
@@ -454,7 +454,7 @@ static const char *allow_fails(titles_eval *te, const title_combo *c,
 	}
 	if (c->levels) {
 		for (i = 0; i < te->npos; i++) {
-			const unit *u = te->pos[i]->unit;
+			const unit *u = position_unit(plan, te->pos[i]);
 
 			for (j = 0; j < c->nlevels; j++)
 				if (same_str(u->level, c->levels[j]))
@@ -516,7 +516,9 @@ static void judge_person(titles_eval *te, const person *p)
 	for (i = 0; i < person_npositions(p); i++) {
 		const position *pos = person_position(p, i);
 
-		if (!pos->unit || !unit_exists_after(pos->unit))
+		const unit *u = position_unit(ctx->plan, pos);
+
+		if (!u || !unit_exists_after(u))
 			continue;
 		if (pc_grow(&te->pos, &te->pos_cap, te->npos + 1,
 			    sizeof *te->pos) < 0)

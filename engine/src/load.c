@@ -1008,6 +1008,18 @@ static int read_holders(loader *ld, uint32_t *n)
 
 #define FEW_HOLDERS 16
 
+/* A list for n holders, its count set, or NULL (out of memory). */
+static holders_list *holders_new(loader *ld, uint32_t n)
+{
+	holders_list *l = arena_alloc(&ld->plan->arena,
+				      offsetof(holders_list, items) +
+				      (size_t)n * sizeof(person *));
+
+	if (l)
+		l->n = n;
+	return l;
+}
+
 /* Empty ld->set with room for n people: 0 or PC_ENOMEM. An open
  * addressing table, at most half full, only for a long list of holders:
  * a position has a handful, compared pairwise. */
@@ -1075,16 +1087,16 @@ static int holders_now(loader *ld, const pending_position *pend, position *p)
 			return 0;
 known:
 	if (pend->n == 1) {
-		p->held.one = refs[0].who;
+		p->held = refs[0].who;
 	} else {
-		p->held.many = arena_alloc(&ld->plan->arena,
-					   pend->n * sizeof *p->held.many);
-		if (!p->held.many)
+		holders_list *l = holders_new(ld, pend->n);
+
+		if (!l)
 			return PC_ENOMEM;
 		for (j = 0; j < pend->n; j++)
-			p->held.many[j] = refs[j].who;
+			l->items[j] = refs[j].who;
+		p->held = (char *)l + 1;
 	}
-	p->nholders = pend->n;
 	ld->holder_refs.n = pend->first;
 	return 1;
 }
@@ -1140,7 +1152,7 @@ static int parse_position(loader *ld, const yr_event *first, void *arg)
 		return bad_type(ld, first, "a position (a mapping)");
 	memset(&p, 0, sizeof p);
 	p.title_ref = NO_TITLE_REF;
-	p.unit = list->owner;
+	p.unit_at = NO_UNIT;
 	pend.owner = list->owner;
 	pend.k = (uint32_t)(ld->positions.n - list->mark);
 	pend.n = 0;
@@ -1509,7 +1521,8 @@ static int resolve_holders(loader *ld)
 		const pending_position *pp = &pend[i];
 		position *p = &pp->owner->positions[pp->k];
 		const char *unit_id = pp->owner->id ? pp->owner->id : "";
-		person **all = arena_alloc(&plan->arena, pp->n * sizeof *all);
+		holders_list *l = holders_new(ld, pp->n);
+		person **all = l ? l->items : NULL;
 		bool long_list = pp->n > FEW_HOLDERS;
 		uint32_t j, k, n = 0;
 
@@ -1544,11 +1557,9 @@ static int resolve_holders(loader *ld)
 			if (who && !twice)
 				all[n++] = who;
 		}
-		if (n == 1)
-			p->held.one = all[0];
-		else
-			p->held.many = all;
-		p->nholders = n;
+		l->n = n;
+		p->held = n == 0 ? NULL : n == 1 ? (void *)all[0]
+						 : (void *)((char *)l + 1);
 	}
 	pc_free(ld->set);
 	ld->set = NULL;

@@ -90,21 +90,30 @@ typedef struct person person;
 #define NO_TITLE UINT32_MAX
 #define NO_TITLE_REF UINT32_MAX
 
-/* 40 bytes: the title is a place in plan->title_refs (the different
- * title ids positions write, a handful) rather than a pointer, and there
- * are a hundred thousand positions in a national plan, most with one
- * holder, kept in place. */
+#define NO_UNIT UINT32_MAX
+
+/* The holders of a position that has more than one. */
+typedef struct holders_list {
+	uint32_t n;
+	person *items[];
+} holders_list;
+
+/* 32 bytes: the title is a place in plan->title_refs (the different
+ * title ids positions write, a handful) and the unit a place in
+ * plan->units, rather than pointers, and there are a hundred thousand
+ * positions in a national plan, most with one holder, kept in place. */
 typedef struct position {
-	union {                 /* resolved holders (unresolved ones left
-				   out): read them with position_holder() */
-		person *one;    /* nholders == 1 */
-		person **many;  /* nholders > 1 */
-	} held;
-	unit *unit;
+	void *held;             /* resolved holders (unresolved ones left
+				   out): NULL, none; a person *, the one;
+				   a holders_list * plus 1, more. Read them
+				   with position_nholders() and
+				   position_holder() */
+	uint32_t unit_at;       /* the unit's place in plan->units
+				   (position_unit); NO_UNIT until resolved,
+				   and for a unit left out */
 	uint32_t title_ref;     /* the title id as written: a place in
 				   plan->title_refs (position_title_id);
 				   NO_TITLE_REF when none was written */
-	uint32_t nholders;
 	uint32_t slots;         /* default: number of holders as written */
 	uint32_t baseline;      /* default: slots */
 	ploc where;             /* the position entry */
@@ -306,10 +315,29 @@ static inline loc plan_loc(const pc_plan *plan, ploc where)
 	return at;
 }
 
-/* Holder k of a position (k < p->nholders). */
+/* How many resolved holders p has. */
+static inline uint32_t position_nholders(const position *p)
+{
+	if ((uintptr_t)p->held & 1)
+		return ((const holders_list *)(const void *)
+			((const char *)p->held - 1))->n;
+	return p->held != NULL;
+}
+
+/* Holder k of a position (k < position_nholders(p)). */
 static inline person *position_holder(const position *p, uint32_t k)
 {
-	return p->nholders == 1 ? p->held.one : p->held.many[k];
+	if ((uintptr_t)p->held & 1)
+		return ((const holders_list *)(const void *)
+			((const char *)p->held - 1))->items[k];
+	return p->held;
+}
+
+/* The unit of a position, NULL when it was left out (or before
+ * resolving). */
+static inline unit *position_unit(const pc_plan *plan, const position *p)
+{
+	return p->unit_at == NO_UNIT ? NULL : plan->units[p->unit_at];
 }
 
 /* How many positions p holds. */

@@ -269,7 +269,8 @@ static int link_positions(resolver *rs)
 					  "title '%s' is not a title id defined "
 					  "in this plan",
 					  plan->title_refs[p->title_ref]);
-			for (h = 0; h < p->nholders; h++)
+			p->unit_at = u->index;
+			for (h = 0; h < position_nholders(p); h++)
 				position_holder(p, h)->held.count++;
 		}
 	}
@@ -305,7 +306,7 @@ static int link_positions(resolver *rs)
 		for (k = 0; k < u->npositions; k++) {
 			position *p = &u->positions[k];
 
-			for (h = 0; h < p->nholders; h++) {
+			for (h = 0; h < position_nholders(p); h++) {
 				person *who = position_holder(p, h);
 				char *t = who->held.tagged;
 

@@ -158,7 +158,9 @@ static int count_person(stats_build *b, const person *p)
 		const title *t;
 		const char *id;
 
-		if (!pos->unit || !unit_exists_after(pos->unit))
+		const unit *u = position_unit(b->st->plan, pos);
+
+		if (!u || !unit_exists_after(u))
 			continue;
 		t = position_title(b->st->plan, pos);
 		id = position_title_id(b->st->plan, pos);

@@ -226,23 +226,23 @@ static void check_valid_model(const pc_plan *plan)
 	assert_int_equal(ta->npositions, 1);
 	assert_int_equal(ta->positions[0].slots, 2);
 	assert_int_equal(ta->positions[0].baseline, 3);
-	assert_int_equal(ta->positions[0].nholders, 2);
+	assert_int_equal(position_nholders(&ta->positions[0]), 2);
 	assert_string_equal(position_title(plan, &ta->positions[0])->name, "Chủ tịch UBND");
 	assert_string_equal(position_holder(&ta->positions[0], 0)->id, "P1");
 	assert_string_equal(position_holder(&ta->positions[0], 1)->id, "P2");
 	assert_int_equal(tc1->positions[0].slots, 2);
 	assert_int_equal(tc1->positions[0].baseline, 2);
 	assert_int_equal(tc1->positions[1].slots, 0);
-	assert_int_equal(tc1->positions[1].nholders, 0);
+	assert_int_equal(position_nholders(&tc1->positions[1]), 0);
 	p1 = person_by_id(plan, "P1");
 	p2 = person_by_id(plan, "P2");
 	p3 = person_by_id(plan, "P3");
 	assert_int_equal(person_npositions(p1), 2);
-	assert_ptr_equal(person_position(p1, 0)->unit, t);
-	assert_ptr_equal(person_position(p1, 1)->unit, ta);
+	assert_ptr_equal(position_unit(plan, person_position(p1, 0)), t);
+	assert_ptr_equal(position_unit(plan, person_position(p1, 1)), ta);
 	assert_int_equal(person_npositions(p2), 2);
-	assert_ptr_equal(person_position(p2, 0)->unit, ta);
-	assert_ptr_equal(person_position(p2, 1)->unit, tc1);
+	assert_ptr_equal(position_unit(plan, person_position(p2, 0)), ta);
+	assert_ptr_equal(position_unit(plan, person_position(p2, 1)), tc1);
 	assert_int_equal(person_npositions(p3), 1);
 	assert_ptr_equal(person_position(p3, 0), &tc1->positions[0]);
 	assert_string_equal(p3->name, "P3");
@@ -943,14 +943,14 @@ static void holders_one_or_many(void **state)
 
 		/* P2 twice, P9 unknown. */
 		assert_int_equal(plan->nfindings, 2);
-		assert_int_equal(u->positions[0].nholders, 1);
+		assert_int_equal(position_nholders(&u->positions[0]), 1);
 		assert_ptr_equal(position_holder(&u->positions[0], 0), p1);
-		assert_int_equal(u->positions[1].nholders, 2);
+		assert_int_equal(position_nholders(&u->positions[1]), 2);
 		assert_ptr_equal(position_holder(&u->positions[1], 0), p1);
 		assert_ptr_equal(position_holder(&u->positions[1], 1), p2);
-		assert_int_equal(u->positions[2].nholders, 1);
+		assert_int_equal(position_nholders(&u->positions[2]), 1);
 		assert_ptr_equal(position_holder(&u->positions[2], 0), p2);
-		assert_int_equal(u->positions[3].nholders, 1);
+		assert_int_equal(position_nholders(&u->positions[3]), 1);
 		assert_ptr_equal(position_holder(&u->positions[3], 0), p1);
 		assert_int_equal(person_npositions(p1), 3);
 		assert_ptr_equal(person_position(p1, 0), &u->positions[0]);
@@ -1017,8 +1017,8 @@ static void holders_long_lists(void **state)
 				    "plan/duplicate-id");
 		assert_non_null(strstr(plan->findings[0].message,
 				       "listed twice"));
-		assert_int_equal(u->positions[0].nholders, n);
-		assert_int_equal(u->positions[1].nholders, n - 1);
+		assert_int_equal(position_nholders(&u->positions[0]), n);
+		assert_int_equal(position_nholders(&u->positions[1]), n - 1);
 		for (i = 0; i < n - 1; i++) {
 			assert_ptr_equal(position_holder(&u->positions[0], i),
 					 plan_person(plan, i));
