@@ -30,42 +30,52 @@ uint32_t str_hash_bytes(const char *s, size_t len)
 	return (uint32_t)h;
 }
 
-char *str_copy(arena *a, const char *s, size_t len)
+/* Write the length of a text of len bytes at p, right before where the
+ * text goes, and return that place. */
+static char *put_len(char *p, uint32_t len)
 {
-	str_head head;
+	if (len < STR_LONG) {
+		*p = (char)len;
+		return p + 1;
+	}
+	memcpy(p, &len, sizeof len);
+	p[sizeof len] = (char)STR_LONG;
+	return p + sizeof len + 1;
+}
+
+/* A copy of s[0..len) after a head of hash bytes (0 or 4) and its
+ * length. */
+static char *copy_with_head(arena *a, const char *s, size_t len, bool hash)
+{
+	size_t head = (hash ? sizeof(uint32_t) : 0) + str_len_size(len);
 	char *p;
 
 	if (len > UINT32_MAX - 64)
 		return NULL;
-	p = arena_alloc_bytes(a, sizeof(str_head) + len + 1);
+	p = arena_alloc_bytes(a, head + len + 1);
 	if (!p)
 		return NULL;
-	head.len = (uint32_t)len;
-	head.hash = str_hash_bytes(s, len);
-	memcpy(p, &head, sizeof head);
-	p += sizeof(str_head);
+	if (hash) {
+		uint32_t h = str_hash_bytes(s, len);
+
+		memcpy(p, &h, sizeof h);
+		p += sizeof h;
+	}
+	p = put_len(p, (uint32_t)len);
 	if (len)
 		memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
 }
 
+char *str_copy(arena *a, const char *s, size_t len)
+{
+	return copy_with_head(a, s, len, true);
+}
+
 char *str_copy_id(arena *a, const char *s, size_t len)
 {
-	uint32_t n = (uint32_t)len;
-	char *p;
-
-	if (len > UINT32_MAX - 64)
-		return NULL;
-	p = arena_alloc_bytes(a, sizeof n + len + 1);
-	if (!p)
-		return NULL;
-	memcpy(p, &n, sizeof n);
-	p += sizeof n;
-	if (len)
-		memcpy(p, s, len);
-	p[len] = '\0';
-	return p;
+	return copy_with_head(a, s, len, false);
 }
 
 /* Tables of a national plan reach several MiB; those come in big blocks

@@ -10,29 +10,37 @@
 #include <string.h>
 #include "arena.h"
 
-/* The length is last, right before the text: an id copy (str_copy_id)
- * keeps only that. */
-typedef struct str_head {
-	uint32_t hash;
-	uint32_t len;
-} str_head;
+/* The length is last, right before the text, in one byte when it is
+ * under STR_LONG, else as STR_LONG after the four bytes of the length:
+ * most ids and names are short, and a national plan has 145,000 ids.
+ * A str_copy has the 32-bit hash in front of that; an id copy
+ * (str_copy_id) has only the length. The head is not aligned (strings
+ * are packed, see arena_alloc_bytes): it is read with memcpy, which
+ * compiles to a plain load. */
+#define STR_LONG 0xffu
 
-/* The head is not aligned (strings are packed, see arena_alloc_bytes):
- * read it with memcpy, which compiles to a plain load. */
+/* Bytes of the length in front of a text of len bytes. */
+static inline size_t str_len_size(size_t len)
+{
+	return len < STR_LONG ? 1 : 1 + sizeof(uint32_t);
+}
+
 static inline uint32_t str_len(const char *s)
 {
-	uint32_t len;
+	uint32_t len = (unsigned char)s[-1];
 
-	memcpy(&len, s - sizeof(str_head) + offsetof(str_head, len), sizeof len);
+	if (len == STR_LONG)
+		memcpy(&len, s - 1 - sizeof len, sizeof len);
 	return len;
 }
+
 /* Not for an id copy (str_copy_id), which has no hash. */
 static inline uint32_t str_hash(const char *s)
 {
 	uint32_t hash;
+	size_t at = (unsigned char)s[-1] == STR_LONG ? 1 + sizeof hash : 1;
 
-	memcpy(&hash, s - sizeof(str_head) + offsetof(str_head, hash),
-	       sizeof hash);
+	memcpy(&hash, s - at - sizeof hash, sizeof hash);
 	return hash;
 }
 

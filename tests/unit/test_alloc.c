@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "plancheck.h"
@@ -315,7 +316,7 @@ static void packed_text(void **state)
 		assert_non_null(s[i]);
 		if (i)
 			assert_ptr_equal(s[i], s[i - 1] + str_len(s[i - 1]) + 1 +
-						 sizeof(str_head));
+						 4 + 1);
 		assert_int_equal(str_len(s[i]), len);
 		assert_int_equal(str_hash(s[i]), str_hash_bytes(words[i], len));
 		assert_string_equal(s[i], words[i]);
@@ -329,6 +330,49 @@ static void packed_text(void **state)
 	p = arena_strndup(&a, "abc", 2);
 	assert_string_equal(p, "ab");
 	arena_free(&a);
+}
+
+/* A text under 255 bytes keeps its length in one byte, a longer one in
+ * five: both read back, with the hash of a str_copy, on either side of
+ * the edge, and the bytes before a head are not touched. */
+static void string_heads(void **state)
+{
+	static const size_t lens[] = { 0, 1, 200, 254, 255, 256, 1000, 70000 };
+	char *text = malloc(70001);
+	arena a;
+	size_t i, k;
+
+	(void)state;
+	assert_non_null(text);
+	for (i = 0; i < 70000; i++)
+		text[i] = (char)('a' + i % 26);
+	text[70000] = '\0';
+	arena_init(&a);
+	for (i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+		for (k = 0; k < 2; k++) {
+			char *guard = arena_alloc_bytes(&a, 1);
+			const char *s;
+
+			*guard = 'G';
+			s = k ? str_copy_id(&a, text, lens[i])
+			      : str_copy(&a, text, lens[i]);
+			assert_non_null(s);
+			assert_int_equal(str_len(s), lens[i]);
+			assert_int_equal(strlen(s), lens[i]);
+			assert_memory_equal(s, text, lens[i]);
+			if (!k)
+				assert_int_equal(str_hash(s),
+						 str_hash_bytes(text, lens[i]));
+			/* The head is right after the guard byte (when
+			 * the text fits in the arena's current chunk). */
+			if (lens[i] <= 1000)
+				assert_ptr_equal(s, guard + 1 + (k ? 0 : 4) +
+						    (lens[i] < 255 ? 1 : 5));
+			assert_int_equal(*guard, 'G');
+		}
+	}
+	arena_free(&a);
+	free(text);
 }
 
 /* arena_trim gives back the unused end of a big chunk: its pages are no
@@ -386,6 +430,7 @@ int main(void)
 		cmocka_unit_test(arena_without_big_chunks),
 		cmocka_unit_test(arena_big_chunk_fault),
 		cmocka_unit_test(packed_text),
+		cmocka_unit_test(string_heads),
 		cmocka_unit_test(arena_trim_gives_back),
 	};
 
