@@ -195,20 +195,22 @@ typedef struct pc_waiver_info {
 	pc_location location;
 } pc_waiver_info;
 
+/* The members are in an order with no padding between them: a report
+ * of a national plan holds thousands. */
 typedef struct pc_finding {
 	const char *rule;         /* rule id, or "plan/..." / "rules/..." */
-	pc_severity severity;
 	const char *message;
 	const char *basis;        /* "" when the rule has none */
 	pc_location location;
-	pc_target_type target_type;
 	const char *target_id;    /* "" for the plan itself */
 	const pc_location *related;
 	size_t related_count;
-	bool has_value, has_limit;
 	int64_t value, limit;
-	bool waived;
 	const pc_waiver_info *waiver;  /* the waiver that matched, or NULL */
+	pc_severity severity;
+	pc_target_type target_type;
+	bool has_value, has_limit;
+	bool waived;
 } pc_finding;
 
 typedef enum pc_lag_state { PC_LAG_OVERDUE, PC_LAG_BEHIND } pc_lag_state;
