@@ -119,6 +119,7 @@ typedef struct loader {
 	/* scratch stacks for per-entity lists */
 	vec tags, attrs, positions, progress;
 	vec holder_refs, pending;
+	vec parents;              /* unit_parent, for plan_resolve */
 	/* the title ids positions write (plan->title_refs), and for each
 	 * its place there plus one */
 	vec title_refs;
@@ -1341,7 +1342,7 @@ static int parse_unit(loader *ld, const yr_event *first, void *arg)
 	pc_plan *plan = ld->plan;
 	size_t mark = plan->nfindings;
 	uint32_t into_line = 0, into_col = 0, parent_line = 0, parent_col = 0;
-	const char **tags = NULL, *into_id = NULL;
+	const char **tags = NULL, *into_id = NULL, *parent_id = NULL;
 	uint32_t ntags = 0;
 	bool dup = false;
 	unit *u;
@@ -1416,7 +1417,7 @@ static int parse_unit(loader *ld, const yr_event *first, void *arg)
 			rc = read_units(ld, u);
 			break;
 		case U_PARENT:
-			rc = read_text(ld, &u->parent_id, &ev, "a unit id");
+			rc = read_text(ld, &parent_id, &ev, "a unit id");
 			parent_line = ev.line;
 			parent_col = ev.col;
 			break;
@@ -1458,12 +1459,18 @@ static int parse_unit(loader *ld, const yr_event *first, void *arg)
 		u->extra->ntags = ntags;
 		u->extra->into_id = into_id;
 	}
-	if (u->parent && u->parent_id) {
+	if (u->parent && parent_id) {
 		report(ld, PROB_BAD_VALUE, parent_line, parent_col,
 		       "this unit is nested under the units of '%s' and also "
 		       "names parent '%s'; use one or the other",
-		       u->parent->id ? u->parent->id : "?", u->parent_id);
-		u->parent_id = NULL;
+		       u->parent->id ? u->parent->id : "?", parent_id);
+	} else if (parent_id) {
+		unit_parent *up = vec_push(&ld->parents, sizeof *up);
+
+		if (!up)
+			return PC_ENOMEM;
+		up->u = u;
+		up->parent_id = parent_id;
 	}
 	if (!u->id || dup)
 		((unit **)ld->units.items)[u->index] = NULL;
@@ -2122,7 +2129,8 @@ static int finish(loader *ld)
 	plan->nrules = n;
 	plan->npeople = ld->npeople;
 	if ((rc = resolve_holders(ld)) < 0 ||
-	    (rc = plan_resolve(plan, &ld->probs)) < 0)
+	    (rc = plan_resolve(plan, &ld->probs, ld->parents.items,
+				ld->parents.n)) < 0)
 		return rc;
 	/* Nothing looks a person up by id once holders and waivers are
 	 * resolved, and on a national plan this is the largest table (1 MiB
@@ -2166,7 +2174,8 @@ static void loader_free(loader *ld)
 	vec *all[] = {
 		&ld->titles, &ld->people, &ld->units, &ld->tasks, &ld->waivers,
 		&ld->rules, &ld->tags, &ld->attrs, &ld->positions,
-		&ld->progress, &ld->holder_refs, &ld->pending, &ld->title_refs
+		&ld->progress, &ld->holder_refs, &ld->pending, &ld->title_refs,
+		&ld->parents
 	};
 	size_t i;
 

@@ -185,7 +185,6 @@ struct unit {
 	staff staff;            /* staff.given: the unit has a staff: */
 	position *positions;
 	progress *progress;
-	const char *parent_id;  /* flat form, as written; NULL when absent */
 	unit *parent;
 	unit **children;        /* direct children in document order */
 	uint32_t npositions, nprogress;
@@ -428,6 +427,16 @@ static inline bool unit_is_under(const unit *u, const unit *ancestor)
 	return ancestor->index <= u->index && u->index <= ancestor->post;
 }
 
-/* Build the plan model (load.c), then resolve references (resolve.c). */
-int plan_resolve(pc_plan *plan, problems *probs);
+/* A unit written in the flat form, and the parent id it names: kept by
+ * the loader only until the tree is built, not on every unit. */
+typedef struct unit_parent {
+	unit *u;
+	const char *parent_id;
+} unit_parent;
+
+/* Build the plan model (load.c), then resolve references (resolve.c),
+ * parents[0..nparents) among them (in any order; units left out are
+ * passed over). */
+int plan_resolve(pc_plan *plan, problems *probs, const unit_parent *parents,
+		 size_t nparents);
 #endif

@@ -76,22 +76,42 @@ static void report_on(resolver *rs, prob_kind kind, loc where,
 
 /* ---- the unit tree ------------------------------------------------------- */
 
-static void link_parents(resolver *rs)
+/* The flat form: each unit that names a parent hangs from it, in
+ * document order. */
+static int link_parents(resolver *rs, const unit_parent *parents,
+			size_t nparents)
 {
+	const char **parent_id;
+	size_t k;
 	uint32_t i;
 
+	if (!nparents || !rs->n)
+		return 0;
+	if (!(parent_id = pc_calloc(rs->n, sizeof *parent_id)))
+		return PC_ENOMEM;
+	for (k = 0; k < nparents; k++) {
+		const unit *u = parents[k].u;
+
+		/* A unit left out (no id, or a duplicate) is not at its
+		 * place any more. */
+		if (u->index < rs->n && rs->doc[u->index] == u)
+			parent_id[u->index] = parents[k].parent_id;
+	}
 	for (i = 0; i < rs->n; i++) {
 		unit *u = rs->doc[i];
+		const char *id = parent_id[i];
 
-		if (u->parent || !u->parent_id)
+		if (u->parent || !id)
 			continue;
-		u->parent = find_unit(rs, u->parent_id, str_len(u->parent_id));
+		u->parent = find_unit(rs, id, str_len(id));
 		if (!u->parent)
 			report_on(rs, PROB_UNKNOWN_REF, PLOC(u->where),
 				  PC_TARGET_UNIT, u->id,
 				  "parent '%s' is not a unit id defined in "
-				  "this plan", u->parent_id);
+				  "this plan", id);
 	}
+	pc_free(parent_id);
+	return 0;
 }
 
 /* Report the cycle through start once and cut it at its first unit in
@@ -523,7 +543,8 @@ static void link_waivers(resolver *rs)
  * leaves in pre-order (u->index its place there). Returns 0 or PC_ENOMEM; the
  * problems found are reported through probs.
  */
-int plan_resolve(pc_plan *plan, problems *probs)
+int plan_resolve(pc_plan *plan, problems *probs, const unit_parent *parents,
+		 size_t nparents)
 {
 	resolver rs;
 	uint32_t i;
@@ -536,8 +557,8 @@ int plan_resolve(pc_plan *plan, problems *probs)
 	rs.n = plan->nunits;
 	for (i = 0; i < rs.n; i++)
 		rs.doc[i]->index = i;
-	link_parents(&rs);
-	if ((rc = break_cycles(&rs)) < 0 || (rc = build_tree(&rs)) < 0)
+	if ((rc = link_parents(&rs, parents, nparents)) < 0 ||
+	    (rc = break_cycles(&rs)) < 0 || (rc = build_tree(&rs)) < 0)
 		return rc;
 	idindex_rebuild(&plan->unit_ids, (void *const *)plan->units,
 			plan->nunits);

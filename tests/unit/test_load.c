@@ -962,6 +962,52 @@ static void holders_one_or_many(void **state)
 	}
 }
 
+/* The flat form with units left out: a duplicate or a unit with no id
+ * that names a parent (known or not) is passed over, and the parents of
+ * the units kept are found whatever the order. */
+static void flat_parents_left_out(void **state)
+{
+	pc_plan *plan;
+	const unit *a, *b, *c;
+	size_t i;
+
+	(void)state;
+	plan = load_text("flat.yaml", HEAD
+			 "units:\n"
+			 "  - { id: C, level: z, parent: B }\n"
+			 "  - { id: A, level: x }\n"
+			 "  - { id: A, level: y, parent: Z }\n"
+			 "  - { level: y, parent: Q }\n"
+			 "  - { id: B, level: y, parent: A }\n");
+	a = unit_by_id(plan, "A");
+	b = unit_by_id(plan, "B");
+	c = unit_by_id(plan, "C");
+	assert_int_equal(plan->nunits, 3);
+	assert_null(a->parent);
+	assert_ptr_equal(b->parent, a);
+	assert_ptr_equal(c->parent, b);
+	assert_string_equal(a->level, "x");
+	assert_int_equal(plan->nfindings, 2);
+	for (i = 0; i < plan->nfindings; i++)
+		assert_string_not_equal(plan->findings[i].rule,
+					"plan/unknown-ref");
+	pc_plan_free(plan);
+
+	/* K is read first, inside a unit with no id that is left out: it
+	 * takes that unit's place, and that unit's parent is not K's. */
+	plan = load_text("flat2.yaml", HEAD
+			 "units:\n"
+			 "  - level: y\n"
+			 "    parent: Q\n"
+			 "    units:\n"
+			 "      - { id: K, level: z }\n");
+	assert_int_equal(plan->nunits, 1);
+	assert_null(unit_by_id(plan, "K")->parent);
+	assert_int_equal(plan->nfindings, 1);
+	assert_string_equal(plan->findings[0].rule, "plan/missing-key");
+	pc_plan_free(plan);
+}
+
 /* Long lists of holders, on either side of the length where the loader
  * stops comparing holders pair by pair: 16 and 17 different people, and
  * 16 and 17 with the last one written twice (left out, with a finding).
@@ -1264,6 +1310,7 @@ int main(void)
 		cmocka_unit_test(staff_counts_to_the_limit),
 		cmocka_unit_test(position_titles),
 		cmocka_unit_test(holders_one_or_many),
+		cmocka_unit_test(flat_parents_left_out),
 		cmocka_unit_test(holders_long_lists),
 		cmocka_unit_test(deep_chain),
 		cmocka_unit_test(applies_to_match_limit),
