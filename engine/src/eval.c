@@ -90,7 +90,7 @@ pc_finding *eval_finding(eval_ctx *ctx, const rule *r, loc where,
 
 			if ((uint32_t)(e >> 32) != h)
 				continue;
-			m = ctx->report->findings[(uint32_t)e - 1].message;
+			m = ctx->report->findings[(uint32_t)e - 1]->message;
 			if (strcmp(m, text) == 0) {
 				msg = m;
 				break;

@@ -13,10 +13,10 @@ pc_finding *report_add(pc_report *rep, const char *rule_id, pc_severity sev,
 	pc_finding *f;
 
 	if (pc_grow(&rep->findings, &rep->findings_cap, rep->nfindings + 1,
-		    sizeof *rep->findings) < 0)
+		    sizeof *rep->findings) < 0 ||
+	    !(f = arena_zalloc(&rep->arena, sizeof *f)))
 		return NULL;
-	f = &rep->findings[rep->nfindings++];
-	memset(f, 0, sizeof *f);
+	rep->findings[rep->nfindings++] = f;
 	f->rule = rule_id;
 	f->severity = sev;
 	f->message = message ? message : "";
@@ -60,10 +60,10 @@ pc_lagging *report_add_lagging(pc_report *rep)
 	pc_lagging *l;
 
 	if (pc_grow(&rep->lagging, &rep->lagging_cap, rep->nlagging + 1,
-		    sizeof *rep->lagging) < 0)
+		    sizeof *rep->lagging) < 0 ||
+	    !(l = arena_zalloc(&rep->arena, sizeof *l)))
 		return NULL;
-	l = &rep->lagging[rep->nlagging++];
-	memset(l, 0, sizeof *l);
+	rep->lagging[rep->nlagging++] = l;
 	return l;
 }
 
@@ -103,7 +103,8 @@ static int cmp_loc(const pc_location *a, const pc_location *b)
  */
 static int cmp_finding(const void *pa, const void *pb)
 {
-	const pc_finding *a = pa, *b = pb;
+	const pc_finding *a = *(const pc_finding *const *)pa;
+	const pc_finding *b = *(const pc_finding *const *)pb;
 	size_t i;
 	int c;
 
@@ -137,7 +138,8 @@ static int cmp_finding(const void *pa, const void *pb)
 
 static int cmp_lagging(const void *pa, const void *pb)
 {
-	const pc_lagging *a = pa, *b = pb;
+	const pc_lagging *a = *(const pc_lagging *const *)pa;
+	const pc_lagging *b = *(const pc_lagging *const *)pb;
 	int c;
 
 	if ((c = cmp_str(a->file, b->file)))
@@ -204,7 +206,7 @@ size_t pc_report_finding_count(const pc_report *report)
 
 const pc_finding *pc_report_finding(const pc_report *report, size_t i)
 {
-	return report && i < report->nfindings ? &report->findings[i] : NULL;
+	return report && i < report->nfindings ? report->findings[i] : NULL;
 }
 
 size_t pc_report_lagging_count(const pc_report *report)
@@ -214,7 +216,7 @@ size_t pc_report_lagging_count(const pc_report *report)
 
 const pc_lagging *pc_report_lagging(const pc_report *report, size_t i)
 {
-	return report && i < report->nlagging ? &report->lagging[i] : NULL;
+	return report && i < report->nlagging ? report->lagging[i] : NULL;
 }
 
 int pc_report_rule_state(const pc_report *report, size_t rule_index)
@@ -245,7 +247,7 @@ void pc_report_summary(const pc_report *report, pc_summary *out)
 	if (!report)
 		return;
 	for (i = 0; i < report->nfindings; i++) {
-		const pc_finding *f = &report->findings[i];
+		const pc_finding *f = report->findings[i];
 
 		if (f->waived) {
 			out->waived++;
@@ -264,10 +266,11 @@ void pc_report_summary(const pc_report *report, pc_summary *out)
 		}
 	}
 	for (i = 0; i < report->nlagging; i++) {
-		const pc_lagging *l = &report->lagging[i];
+		const pc_lagging *l = report->lagging[i];
+		const pc_lagging *prev = i > 0 ? report->lagging[i - 1] : NULL;
 
-		if (i > 0 && cmp_str(l->file, report->lagging[i - 1].file) == 0 &&
-		    cmp_str(l->unit, report->lagging[i - 1].unit) == 0)
+		if (prev && cmp_str(l->file, prev->file) == 0 &&
+		    cmp_str(l->unit, prev->unit) == 0)
 			continue;
 		out->lagging_units++;
 	}

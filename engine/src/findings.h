@@ -12,9 +12,12 @@ struct pc_report {
 	const pc_plan *plan;
 	const pc_ruleset *rules;
 	pc_date as_of;
-	pc_finding *findings;
+	/* Findings and lagging rows live in the arena, where they stay put
+	 * while more come (a caller fills in a finding after report_add);
+	 * these arrays order them (report_sort). */
+	pc_finding **findings;
 	size_t nfindings, findings_cap;
-	pc_lagging *lagging;
+	pc_lagging **lagging;
 	size_t nlagging, lagging_cap;
 	/* rules that ran (effective and selected), for outputs that list
 	 * every rule (JUnit): parallel to rules->rules */

@@ -1095,13 +1095,20 @@ out:
 	pc_free(bars);
 }
 
+/* A lagging row, and its mark among the rows of its unit and task: 1
+ * on the first of them, 2 when any of them is overdue, else 0. */
+typedef struct lag_row {
+	const pc_lagging *l;
+	unsigned char pair;
+} lag_row;
+
 /* Lagging rows grouped by task (id order), worst first within a task:
  * overdue before behind, more days late first, then further behind the
  * expected percentage, then unit id and rule. */
 static int cmp_lagging(const void *a, const void *b)
 {
-	const pc_lagging *x = *(const pc_lagging *const *)a;
-	const pc_lagging *y = *(const pc_lagging *const *)b;
+	const pc_lagging *x = ((const lag_row *)a)->l;
+	const pc_lagging *y = ((const lag_row *)b)->l;
 	int r = strcmp(nz(x->task), nz(y->task));
 	int gap_x = x->expected - x->percent, gap_y = y->expected - y->percent;
 
@@ -1124,9 +1131,8 @@ static void write_lagging(ctx *c)
 					   "Days late", "Done %", "Expected %",
 					   "Rule"};
 	doc *d = &c->d;
-	size_t n = pc_report_lagging_count(c->rep), i, k, start;
-	const pc_lagging **rows, *base;
-	unsigned char *pair;
+	size_t n = pc_report_lagging_count(c->rep), i, k = 0, start;
+	lag_row *rows;
 
 	heading(d, 3, "lagging", "Lagging units");
 	if (!n) {
@@ -1134,53 +1140,47 @@ static void write_lagging(ctx *c)
 		     "on a task that a deadline rule checks.");
 		return;
 	}
-	rows = pc_malloc(n * sizeof *rows);
-	pair = pc_calloc(n, 1);
-	if (!rows || !pair) {
-		pc_free(rows);
-		pc_free(pair);
+	rows = pc_calloc(n, sizeof *rows);
+	if (!rows) {
 		c->nomem = true;
 		return;
 	}
 	/* Several deadline rules on one task give a unit several rows; the
 	 * counts are of units. The report's own order puts the rows of one
-	 * unit and task side by side: pair[] marks the first of them, with
-	 * 2 when any of them is overdue. */
-	base = pc_report_lagging(c->rep, 0);
+	 * unit and task side by side: the first of them carries the mark. */
 	for (i = 0; i < n; i++) {
-		const pc_lagging *l = &base[i];
+		const pc_lagging *l = pc_report_lagging(c->rep, i);
+		const pc_lagging *prev = i ? rows[i - 1].l : NULL;
 
-		rows[i] = l;
-		if (i == 0 || strcmp(nz(l[-1].unit), nz(l->unit)) != 0 ||
-		    strcmp(nz(l[-1].task), nz(l->task)) != 0)
+		rows[i].l = l;
+		if (!prev || strcmp(nz(prev->unit), nz(l->unit)) != 0 ||
+		    strcmp(nz(prev->task), nz(l->task)) != 0)
 			k = i;
 		if (k == i)
-			pair[k] = 1;
+			rows[k].pair = 1;
 		if (l->state == PC_LAG_OVERDUE)
-			pair[k] = 2;
+			rows[k].pair = 2;
 	}
 	qsort(rows, n, sizeof *rows, cmp_lagging);
 	for (start = 0; start < n; start = i) {
-		const task *tk = find_task(c->plan, rows[start]->task);
+		const char *task_id = nz(rows[start].l->task);
+		const task *tk = find_task(c->plan, rows[start].l->task);
 		size_t nunits = 0, nover = 0;
 
-		for (i = start; i < n && strcmp(nz(rows[i]->task),
-						 nz(rows[start]->task)) == 0; i++) {
-			unsigned char p = pair[rows[i] - base];
-
-			nunits += p != 0;
-			nover += p == 2;
+		for (i = start; i < n && strcmp(nz(rows[i].l->task),
+						 task_id) == 0; i++) {
+			nunits += rows[i].pair != 0;
+			nover += rows[i].pair == 2;
 		}
 		heading(d, 4, NULL, tk && tk->name && tk->name[0] ?
-			aprintf(c, "%s: %s", rows[start]->task, tk->name) :
-			nz(rows[start]->task));
+			aprintf(c, "%s: %s", task_id, tk->name) : task_id);
 		para(d, "note", aprintf(c, "%s lagging (%s overdue, %s behind).",
 					count_str(c, (int64_t)nunits),
 					count_str(c, (int64_t)nover),
 					count_str(c, (int64_t)(nunits - nover))));
 		table_open(d, "lagging", 8, head, "llldrrrl");
 		for (k = start; k < i; k++) {
-			const pc_lagging *l = rows[k];
+			const pc_lagging *l = rows[k].l;
 			bool over = l->state == PC_LAG_OVERDUE;
 
 			row_open(d);
@@ -1198,7 +1198,6 @@ static void write_lagging(ctx *c)
 		table_close(d);
 	}
 	pc_free(rows);
-	pc_free(pair);
 }
 
 static void write_progress(ctx *c)

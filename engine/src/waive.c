@@ -85,7 +85,7 @@ void eval_waivers(eval_ctx *ctx)
 	}
 
 	for (fi = 0; fi < nfindings; fi++) {
-		pc_finding *f = &rep->findings[fi];
+		pc_finding *f = rep->findings[fi];
 		size_t lr, lt;
 		const waiver *w;
 

@@ -28,6 +28,8 @@ typedef struct fixture {
 	pc_report report;
 	pc_finding findings[4];
 	pc_lagging lagging[2];
+	pc_finding *finding_at[4];  /* the report's order of them */
+	pc_lagging *lagging_at[2];
 	pc_waiver_info waiver;
 	pc_location related[2];
 	char dir[64];             /* scratch directory for source files */
@@ -37,6 +39,7 @@ static int setup(void **state)
 {
 	fixture *fx = calloc(1, sizeof *fx);
 	pc_date d;
+	size_t i;
 
 	assert_non_null(fx);
 	fx->plan.file = "plan.yaml";
@@ -44,8 +47,12 @@ static int setup(void **state)
 	fx->report.plan = &fx->plan;
 	assert_int_equal(pc_date_parse("2020-06-29", 10, &d), 0);
 	fx->report.as_of = d;
-	fx->report.findings = fx->findings;
-	fx->report.lagging = fx->lagging;
+	for (i = 0; i < 4; i++)
+		fx->finding_at[i] = &fx->findings[i];
+	for (i = 0; i < 2; i++)
+		fx->lagging_at[i] = &fx->lagging[i];
+	fx->report.findings = fx->finding_at;
+	fx->report.lagging = fx->lagging_at;
 	strcpy(fx->dir, "/tmp/test_out.XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
 	*state = fx;
@@ -494,6 +501,7 @@ static void output_larger_than_a_chunk(void **state)
 	fixture *fx = *state;
 	const pc_report *reps[1] = { &fx->report };
 	static pc_finding many[3000];
+	static pc_finding *many_at[3000];
 	char *text = NULL;
 	size_t len = 0, i, lines = 0;
 	FILE *f;
@@ -503,8 +511,9 @@ static void output_larger_than_a_chunk(void **state)
 			.message = "a message of some length to fill the buffer",
 			.basis = "", .location = { "plan.yaml", (unsigned)i + 1, 1 },
 			.target_id = "" };
+		many_at[i] = &many[i];
 	}
-	fx->report.findings = many;
+	fx->report.findings = many_at;
 	fx->report.nfindings = 3000;
 	f = open_memstream(&text, &len);
 	assert_non_null(f);
