@@ -233,6 +233,10 @@ typedef struct pc_check_options {
 	const char *only;         /* PCRE2: run only rules whose id matches */
 	const char *skip;         /* PCRE2: skip rules whose id matches */
 	const pc_limits *limits;  /* NULL: defaults */
+	unsigned threads;         /* rules run on up to this many threads at
+				     once (the calling one among them); 0 or
+				     1: on the calling thread alone. The
+				     report is the same either way. */
 } pc_check_options;
 
 typedef struct pc_report pc_report;

@@ -305,6 +305,16 @@ static uint64_t parse_thread_min(const check_args *a)
 	return a->limits.parse_thread_min;
 }
 
+/* The threads one plan's rules may run on: the jobs that fewer plans
+ * than -j leave free (one plan and -j 2: two). */
+static unsigned rule_threads(const check_args *a)
+{
+	size_t at_once = a->jobs < a->nplans ? a->jobs : a->nplans;
+	size_t n = at_once ? a->jobs / at_once : 1;
+
+	return n > 64 ? 64 : (unsigned)n;
+}
+
 /* Parse the command line into *a. EXIT_CLEAN to go on, -1 after --help
  * (done, exit 0), EXIT_TROUBLE on a usage error (reported). */
 static int parse_args(check_args *a, int argc, char **argv)
@@ -649,6 +659,7 @@ static void check_plan(plan_run *run, const check_args *a)
 	opts.only = a->only;
 	opts.skip = a->skip;
 	opts.limits = &a->limits;
+	opts.threads = rule_threads(a);
 	pc_errors_free(errors);
 	errors = NULL;
 	rc = pc_check(run->plan, run->rules, &opts, &run->report, &errors);

@@ -1,12 +1,18 @@
 /* eval.c - the check driver: the reference date, --only/--skip, effective
- * dates, one pass per rule, then waivers and the final order. */
+ * dates, one pass per rule (on several threads when asked), then waivers
+ * and the final order. */
 #include "eval.h"
 #include "alloc.h"
 #include "problems.h"
 #include "regex.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
+
+/* The most threads one check runs its rules on. */
+#define CHECK_THREADS_MAX 8
 
 /* FNV-1a, over the messages of rules with a template only. */
 static uint32_t msg_hash(const char *s, size_t len)
@@ -376,22 +382,178 @@ static void run_rule(eval_ctx *ctx, const rule *r)
 	}
 }
 
+/* The rules of one check that run, shared by the threads that run them:
+ * each takes the next one not taken. */
+typedef struct rule_queue {
+	const rule **todo;
+	size_t ntodo;
+	atomic_size_t next;
+	atomic_int failed;      /* a thread ran out of memory: all stop */
+} rule_queue;
+
+/* One thread's part: its context, whose findings go to its own report
+ * (the check's own for the calling thread). */
+typedef struct check_worker {
+	eval_ctx ctx;
+	rule_queue *q;
+	pthread_t thread;
+	bool started;
+} check_worker;
+
+static void run_queue(check_worker *w)
+{
+	rule_queue *q = w->q;
+
+	while (!atomic_load_explicit(&q->failed, memory_order_relaxed)) {
+		size_t i = atomic_fetch_add_explicit(&q->next, 1,
+						     memory_order_relaxed);
+		const rule *r;
+
+		if (i >= q->ntodo)
+			break;
+		r = q->todo[i];
+		w->ctx.running = r;
+		run_rule(&w->ctx, r);
+		w->ctx.running = NULL;
+		msgs_forget(&w->ctx);
+		if (w->ctx.status) {
+			atomic_store(&q->failed, 1);
+			break;
+		}
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	run_queue(arg);
+	return NULL;
+}
+
+/* For arena_on_free: a helper's report goes with the check's. */
+static void free_part(void *p)
+{
+	pc_report_free(p);
+}
+
+/* Run q's rules on up to nthreads threads, the calling one with ctx
+ * (whose report is the check's): the other threads' findings and
+ * lagging rows join the check's report, their order left to
+ * report_sort. 0, or PC_ENOMEM (ctx->status set). */
+static int run_rules(eval_ctx *ctx, rule_queue *q, size_t nthreads)
+{
+	pc_report *rep = ctx->report;
+	check_worker *w = NULL;
+	size_t i, k;
+	int rc = PC_ENOMEM;
+
+	if (nthreads > q->ntodo)
+		nthreads = q->ntodo;
+	if (nthreads > CHECK_THREADS_MAX)
+		nthreads = CHECK_THREADS_MAX;
+	if (nthreads <= 1) {
+		check_worker one;
+
+		memset(&one, 0, sizeof one);
+		one.ctx = *ctx;
+		one.q = q;
+		run_queue(&one);
+		*ctx = one.ctx;
+		rep->threads = 1;
+		return ctx->status;
+	}
+	/* What rules read of every unit is made once, before the threads
+	 * start, and only read by them. */
+	if (eval_units(ctx) < 0 ||
+	    !(w = pc_calloc(nthreads, sizeof *w)))
+		goto out;
+	for (k = 1; k < nthreads; k++) {
+		pc_report *part = pc_calloc(1, sizeof *part);
+
+		/* On failure, arena_on_free has freed the part already. */
+		if (!part || arena_on_free(&rep->arena, free_part, part) < 0)
+			goto out;
+		arena_init(&part->arena);
+		part->plan = rep->plan;
+		part->rules = rep->rules;
+		part->as_of = rep->as_of;
+		w[k].ctx = *ctx;
+		w[k].ctx.report = part;
+		memset(&w[k].ctx.msg, 0, sizeof w[k].ctx.msg);
+		w[k].ctx.msg_slots = NULL;
+		w[k].ctx.msg_cap = w[k].ctx.msg_used = 0;
+		w[k].q = q;
+	}
+	for (k = 1; k < nthreads; k++)
+		w[k].started = pthread_create(&w[k].thread, NULL, worker_main,
+					      &w[k]) == 0;
+	/* A thread that did not start leaves its share to the others. */
+	rep->threads = 1;
+	for (k = 1; k < nthreads; k++)
+		rep->threads += w[k].started;
+	w[0].ctx = *ctx;
+	w[0].q = q;
+	run_queue(&w[0]);
+	*ctx = w[0].ctx;
+	for (k = 1; k < nthreads; k++)
+		if (w[k].started)
+			pthread_join(w[k].thread, NULL);
+	rc = 0;
+	for (k = 1; k < nthreads; k++) {
+		pc_report *part = w[k].ctx.report;
+
+		if (!rc && w[k].ctx.status)
+			rc = w[k].ctx.status;
+		if (rc)
+			continue;
+		if (pc_grow(&rep->findings, &rep->findings_cap,
+			    rep->nfindings + part->nfindings,
+			    sizeof *rep->findings) < 0 ||
+		    pc_grow(&rep->lagging, &rep->lagging_cap,
+			    rep->nlagging + part->nlagging,
+			    sizeof *rep->lagging) < 0) {
+			rc = PC_ENOMEM;
+			continue;
+		}
+		for (i = 0; i < part->nfindings; i++)
+			rep->findings[rep->nfindings++] = part->findings[i];
+		for (i = 0; i < part->nlagging; i++)
+			rep->lagging[rep->nlagging++] = part->lagging[i];
+	}
+	if (!rc)
+		rc = ctx->status;
+out:
+	if (w) {
+		for (k = 1; k < nthreads; k++) {
+			sb_free(&w[k].ctx.msg);
+			msgs_forget(&w[k].ctx);
+		}
+		pc_free(w);
+	}
+	if (rc == 0 && !w)
+		rc = PC_ENOMEM;
+	if (rc && !ctx->status)
+		ctx->status = rc;
+	return rc;
+}
+
 int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 	     const pc_check_options *options, pc_report **out,
 	     pc_errors **errors)
 {
 	static const pc_check_options no_options = { PC_NODATE, NULL, NULL,
-						     NULL };
+						     NULL, 0 };
 	pc_limits default_limits;
 	const pc_limits *limits;
 	pc_errors *errs = NULL;
 	pc_report *rep = NULL;
 	pc_regex *only = NULL, *skip = NULL;
+	rule_queue q;
 	eval_ctx ctx;
 	size_t nrules, i;
 	int rc = PC_ENOMEM;
 
 	memset(&ctx, 0, sizeof ctx);
+	memset(&q, 0, sizeof q);
 	if (out)
 		*out = NULL;
 	if (errors)
@@ -431,7 +593,8 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 
 	nrules = rules ? rules->nrules : 0;
 	rep->rule_ran = pc_calloc(nrules ? nrules : 1, 1);
-	if (!rep->rule_ran)
+	q.todo = pc_malloc((nrules ? nrules : 1) * sizeof *q.todo);
+	if (!rep->rule_ran || !q.todo)
 		goto fail;
 
 	for (i = 0; i < plan->nfindings; i++) {
@@ -475,20 +638,17 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 			continue;
 		}
 		rep->rule_ran[i] = 1;
-		ctx.running = r;
-		run_rule(&ctx, r);
-		ctx.running = NULL;
-		msgs_forget(&ctx);
-		if (ctx.status) {
-			rc = ctx.status;
-			goto fail;
-		}
+		q.todo[q.ntodo++] = r;
 	}
+	if ((rc = run_rules(&ctx, &q, options->threads)) < 0)
+		goto fail;
 	eval_waivers(&ctx);
 	sb_free(&ctx.msg);
 	pc_free(ctx.parents);
 	pc_free(ctx.pair);
 	pc_free(ctx.status_of);
+	pc_free(q.todo);
+	q.todo = NULL;
 	ctx.parents = NULL;
 	ctx.pair = ctx.status_of = NULL;
 	if (ctx.status) {
@@ -505,6 +665,7 @@ fail:
 	pc_free(ctx.parents);
 	pc_free(ctx.pair);
 	pc_free(ctx.status_of);
+	pc_free(q.todo);
 	pc_report_free(rep);
 	if (errs && errs->count)
 		errors_give(errs, errors);

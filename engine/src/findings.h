@@ -22,6 +22,7 @@ struct pc_report {
 	/* rules that ran (effective and selected), for outputs that list
 	 * every rule (JUnit): parallel to rules->rules */
 	unsigned char *rule_ran;   /* 1 ran, 0 not effective, 2 filtered */
+	unsigned threads;          /* the threads the rules ran on */
 };
 
 /* Append a finding; strings must live in the report's, the plan's or the

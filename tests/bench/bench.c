@@ -227,6 +227,15 @@ static int phase_load(const char *path)
 	return rc;
 }
 
+/* As plancheck check does for one plan: its rules run on as many threads
+ * as there are processors (-j), up to one a rule. */
+static unsigned check_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 && n < 64 ? (unsigned)n : 1;
+}
+
 static int phase_check(const char *path, const char *rules_path, sample *s)
 {
 	pc_limits limits;
@@ -234,7 +243,8 @@ static int phase_check(const char *path, const char *rules_path, sample *s)
 	pc_ruleset *rules = NULL;
 	pc_report *report = NULL;
 	pc_errors *errors = NULL;
-	pc_check_options options = { .as_of = PC_NODATE, .limits = &limits };
+	pc_check_options options = { .as_of = PC_NODATE, .limits = &limits,
+				     .threads = check_threads() };
 	pc_output_options output = { .color = false, .quiet = false };
 	const pc_report *reports[1];
 	FILE *devnull = NULL;

@@ -1,6 +1,9 @@
 /* test_eval_check.c - the check driver: as-of, effective dates, --only and
  * --skip, structural findings, waivers, order, summary, limits, memory. */
 #include "data/eval/harness.h"
+#include "findings.h"
+
+#include <stdlib.h>
 
 static const char plan_yaml[] =
 	"plancheck: plan/1\n"
@@ -406,6 +409,7 @@ static void out_of_memory(void **state)
 	pc_check_options o;
 	unsigned long n;
 	size_t want;
+	unsigned threads;
 	fx x;
 
 	(void)state;
@@ -415,7 +419,9 @@ static void out_of_memory(void **state)
 	memset(&o, 0, sizeof o);
 	o.as_of = PC_NODATE;
 	o.only = ".";
-	for (n = 1; ; n++) {
+	/* On two threads, the failing allocation may be either's. */
+	for (threads = 1; threads <= 2; threads++)
+	for (o.threads = threads, n = 1; ; n++) {
 		pc_report *rep = (pc_report *)1;
 		pc_errors *errors = NULL;
 		int rc;
@@ -438,6 +444,70 @@ static void out_of_memory(void **state)
 	fx_free(&x);
 }
 
+/* The text of rep's findings and lagging rows as JSON. */
+static char *json_of(const pc_report *rep)
+{
+	const pc_report *reps[1] = { rep };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	assert_int_equal(pc_write(f, PC_FORMAT_JSON, reps, 1, NULL), 0);
+	fclose(f);
+	return text;
+}
+
+/* Rules run on several threads give the report they give on one: the
+ * example plan with the shipped rules (every kind, waivers, lagging
+ * units), on 2, 3 and 8 threads, JSON byte for byte. */
+static void threads_same_report(void **state)
+{
+	static const unsigned counts[] = { 2, 3, 8 };
+	pc_check_options o;
+	pc_plan *plan = NULL;
+	pc_ruleset *rules = NULL;
+	pc_errors *errors = NULL;
+	pc_report *one = NULL;
+	char *want;
+	size_t i, nrules;
+
+	(void)state;
+	assert_int_equal(pc_plan_load(SOURCE_DIR "/plans/long-an.yaml", NULL,
+				      &plan, &errors), 0);
+	assert_int_equal(pc_ruleset_new(&rules), 0);
+	assert_int_equal(pc_ruleset_load(rules, SOURCE_DIR
+					 "/rules/vn-2018.yaml", NULL,
+					 &errors), 0);
+	nrules = rules->nrules;
+	assert_true(nrules > 8);
+	memset(&o, 0, sizeof o);
+	o.as_of = PC_NODATE;
+	assert_int_equal(pc_check(plan, rules, &o, &one, &errors), 0);
+	assert_int_equal(one->threads, 1);
+	assert_true(pc_report_lagging_count(one) > 0);
+	want = json_of(one);
+	for (i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		pc_report *rep = NULL;
+		char *got;
+
+		o.threads = counts[i];
+		assert_int_equal(pc_check(plan, rules, &o, &rep, &errors), 0);
+		assert_int_equal(rep->threads, counts[i]);
+		assert_int_equal(pc_report_finding_count(rep),
+				 pc_report_finding_count(one));
+		got = json_of(rep);
+		assert_string_equal(got, want);
+		free(got);
+		pc_report_free(rep);
+	}
+	free(want);
+	pc_report_free(one);
+	pc_ruleset_free(rules);
+	pc_plan_free(plan);
+	pc_errors_free(errors);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +520,7 @@ int main(void)
 		cmocka_unit_test(unknown_under),
 		cmocka_unit_test(regex_limit_is_a_finding),
 		cmocka_unit_test(out_of_memory),
+		cmocka_unit_test(threads_same_report),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
