@@ -125,9 +125,10 @@ typedef struct loader {
 	vec title_refs;
 	idmap ref_ids;
 	uint32_t people_seen;
-	/* the people of one long list of holders (person_set_add) */
+	/* the people of one long list of holders (person_set_add): the
+	 * first set_mask + 1 slots of set, sized for that list */
 	const person **set;
-	size_t set_cap;
+	size_t set_cap, set_mask;
 	/* every distinct attribute pair so far (see attrs in model.h):
 	 * open addressing, at most half full */
 	attr **pairs;
@@ -1023,7 +1024,9 @@ static holders_list *holders_new(loader *ld, uint32_t n)
 
 /* Empty ld->set with room for n people: 0 or PC_ENOMEM. An open
  * addressing table, at most half full, only for a long list of holders:
- * a position has a handful, compared pairwise. */
+ * a position has a handful, compared pairwise. The table is sized for
+ * this list, however long an earlier one was: clearing it costs no more
+ * than the list. */
 static int person_set_reset(loader *ld, size_t n)
 {
 	size_t cap = 16;
@@ -1042,14 +1045,15 @@ static int person_set_reset(loader *ld, size_t n)
 		ld->set = t;
 		ld->set_cap = cap;
 	}
-	memset(ld->set, 0, ld->set_cap * sizeof *ld->set);
+	memset(ld->set, 0, cap * sizeof *ld->set);
+	ld->set_mask = cap - 1;
 	return 0;
 }
 
 /* Add p to ld->set: true when it was there already. */
 static bool person_set_add(loader *ld, const person *p)
 {
-	size_t mask = ld->set_cap - 1;
+	size_t mask = ld->set_mask;
 	size_t i = (size_t)(((uintptr_t)p >> 3) * UINT64_C(0x9e3779b97f4a7c15)
 			    >> 20) & mask;
 
@@ -1570,7 +1574,7 @@ static int resolve_holders(loader *ld)
 	}
 	pc_free(ld->set);
 	ld->set = NULL;
-	ld->set_cap = 0;
+	ld->set_cap = ld->set_mask = 0;
 	return rc;
 }
 

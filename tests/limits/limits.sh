@@ -133,6 +133,24 @@ EOF
   awk 'BEGIN { for (i = 0; i < 1300; i++) printf "()" }'
   printf ")+\$'\n"; } >groups-rules.yaml
 
+# One position held by 200,000 people, then 20,000 positions of 17
+# holders each: every list of more than 16 holders is checked for a
+# person written twice through a table, which must cost no more than the
+# list, however long the first one was.
+awk -v head="$head" 'BEGIN {
+	printf "%stitles: [{ id: t, name: T }]\npeople:\n", head
+	for (i = 0; i < 200000; i++) printf "  - { id: P%06d }\n", i
+	printf "units:\n  - id: A\n    level: district\n    positions:\n"
+	printf "      - { title: t, holders: ["
+	for (i = 0; i < 200000; i++) printf "%sP%06d", i ? "," : "", i
+	printf "] }\n"
+	for (k = 0; k < 20000; k++) {
+		printf "      - { title: t, holders: ["
+		for (i = 0; i < 17; i++)
+			printf "%sP%06d", i ? "," : "", (k * 17 + i) % 200000
+		printf "] }\n"
+	} }' >holders.yaml
+
 printf '%s%s' "$head" "$units" >plan.yaml
 { printf 'plancheck: rules/1\nid: long\nname: Long\nrules:\n'
   printf '  - id: long\n    kind: pattern\n    target: units\n'
@@ -220,6 +238,8 @@ if [ "$(grep -c 'could not judge' out.txt)" != 2 ]; then
 	echo "FAIL (a+)+\$: expected one finding per rule" >&2
 	failures=$((failures + 1))
 fi
+run "a position of 200,000 holders, then 20,000 of 17" 0 \
+	"summary: 0 errors" holders.yaml holders.yaml
 # Without the JIT (PLANCHECK_NO_JIT=1, as under valgrind), PCRE2's
 # interpreter keeps a frame of every capture group per level.
 export PLANCHECK_NO_JIT=1
