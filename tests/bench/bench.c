@@ -227,11 +227,14 @@ static int phase_load(const char *path)
 	return rc;
 }
 
-/* As plancheck check does for one plan: its rules run on as many threads
- * as there are processors (-j), up to one a rule. */
+/* -1: as plancheck check does for one plan, its rules on as many
+ * threads as there are processors (-j); else -t's value. */
+static long rule_threads = -1;
+
 static unsigned check_threads(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	long n = rule_threads >= 0 ? rule_threads
+				   : sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n > 0 && n < 64 ? (unsigned)n : 1;
 }
@@ -415,12 +418,16 @@ static void print_machine(void)
 
 static int usage(void)
 {
-	fputs("usage: bench [-n RUNS] [-r RULES] [-T BYTES] PLAN...\n"
-	      "       bench --once floor|load|check [-r RULES] [-T BYTES] PLAN\n"
+	fputs("usage: bench [-n RUNS] [-r RULES] [-T BYTES] [-t THREADS] PLAN...\n"
+	      "       bench --once floor|load|check [-r RULES] [-T BYTES]\n"
+	      "             [-t THREADS] PLAN\n"
 	      "  -n RUNS   runs of each phase (default 5); the best counts\n"
 	      "  -r RULES  the rule pack for the check phase\n"
 	      "  -T BYTES  parse a plan of at least BYTES on a thread of its\n"
 	      "            own (pc_limits parse_thread_min; 0: never)\n"
+	      "  -t THREADS  run the check's rules on up to THREADS threads\n"
+	      "            (pc_check_options threads; default: one a\n"
+	      "            processor, as plancheck check for one plan)\n"
 	      "  --once P  run phase P once in this process (for profilers)\n",
 	      stderr);
 	return 2;
@@ -448,6 +455,10 @@ int main(int argc, char **argv)
 		} else if (strcmp(argv[i], "-T") == 0 && i + 1 < argc) {
 			parse_thread_min = strtoll(argv[++i], NULL, 10);
 			if (parse_thread_min < 0)
+				return usage();
+		} else if (strcmp(argv[i], "-t") == 0 && i + 1 < argc) {
+			rule_threads = strtol(argv[++i], NULL, 10);
+			if (rule_threads < 1 || rule_threads > 64)
 				return usage();
 		} else if (strcmp(argv[i], "--once") == 0 && i + 1 < argc) {
 			for (ph = 0; ph < NPHASES; ph++)
