@@ -503,7 +503,7 @@ static int run_rules(eval_ctx *ctx, rule_queue *q, size_t nthreads)
 
 		if (!rc && w[k].ctx.status)
 			rc = w[k].ctx.status;
-		if (rc)
+		if (rc || !part)
 			continue;
 		if (pc_grow(&rep->findings, &rep->findings_cap,
 			    rep->nfindings + part->nfindings,

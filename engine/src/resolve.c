@@ -311,7 +311,7 @@ static int link_positions(resolver *rs)
 		uintptr_t c = p->held.count;
 
 		p->held.tagged = NULL;
-		if (c > 1) {
+		if (c > 1 && all) {
 			positions_held *l = (positions_held *)(void *)all;
 
 			l->n = 0;
