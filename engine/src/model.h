@@ -176,7 +176,7 @@ typedef struct unit_extra {
 } unit_extra;
 
 /* Pointers first, then the 32-bit fields, then the rest: no padding
- * between fields (144 bytes, down from 216; a national plan has tens of
+ * between fields (120 bytes, down from 216; a national plan has tens of
  * thousands of units). */
 struct unit {
 	const char *id, *name, *level, *kind;   /* kind: NULL when absent */
@@ -186,9 +186,7 @@ struct unit {
 	position *positions;
 	progress *progress;
 	unit *parent;
-	unit **children;        /* direct children in document order */
 	uint32_t npositions, nprogress;
-	uint32_t nchildren;
 	uint32_t index;         /* in plan->units: once resolved, the unit's
 				   pre-order number */
 	uint32_t post;          /* the last pre-order number under the unit:

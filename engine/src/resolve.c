@@ -168,60 +168,70 @@ static int break_cycles(resolver *rs)
 	return 0;
 }
 
-/* children (document order), roots, pre-order numbers (u->index, from
- * here on its place in plan->units) and u->post, and plan->units in
- * pre-order. */
+/* Roots, pre-order numbers (u->index, from here on its place in
+ * plan->units) and u->post, and plan->units in pre-order, children
+ * visited in document order. The children lists are needed only here:
+ * kept aside by document index (u->index until now), not on the units. */
 static int build_tree(resolver *rs)
 {
 	pc_plan *plan = rs->plan;
 	arena *a = &plan->arena;
-	unit **order, **stack = NULL, **fill;
-	uint32_t i, nroots = 0, top = 0, next = 0;
+	unit **order;
+	uint32_t *first = NULL, *at = NULL, *kids = NULL, *stack = NULL;
+	uint32_t i, n = rs->n, nroots = 0, top = 0, next = 0;
+	int rc = PC_ENOMEM;
 
-	for (i = 0; i < rs->n; i++)
-		rs->doc[i]->nchildren = 0;
-	for (i = 0; i < rs->n; i++) {
-		unit *u = rs->doc[i];
+	plan->nroots = 0;
+	plan->roots = NULL;
+	plan->units = NULL;
+	if (!n)
+		return 0;
+	/* kids[first[d] .. first[d + 1]): the document indexes of the
+	 * children of rs->doc[d], in document order. */
+	first = pc_calloc((size_t)n + 1, sizeof *first);
+	at = pc_malloc((size_t)n * sizeof *at);
+	kids = pc_malloc((size_t)n * sizeof *kids);
+	stack = pc_malloc((size_t)n * sizeof *stack);
+	order = arena_alloc(a, (size_t)n * sizeof *order);
+	if (!first || !at || !kids || !stack || !order)
+		goto out;
+	for (i = 0; i < n; i++) {
+		const unit *u = rs->doc[i];
+
 		if (u->parent)
-			u->parent->nchildren++;
+			first[u->parent->index + 1]++;
 		else
 			nroots++;
 	}
-	/* One block for every children array, carved in document order. */
-	fill = rs->n ? arena_alloc(a, rs->n * sizeof *fill) : NULL;
+	for (i = 0; i < n; i++) {
+		first[i + 1] += first[i];
+		at[i] = first[i];
+	}
 	plan->roots = nroots ? arena_alloc(a, nroots * sizeof *plan->roots)
 			     : NULL;
-	order = rs->n ? arena_alloc(a, rs->n * sizeof *order) : NULL;
-	if (rs->n && (!fill || !order || (nroots && !plan->roots)))
-		return PC_ENOMEM;
-	for (i = 0; i < rs->n; i++) {
+	if (nroots && !plan->roots)
+		goto out;
+	for (i = 0; i < n; i++) {
 		unit *u = rs->doc[i];
-		u->children = u->nchildren ? fill : NULL;
-		fill += u->nchildren;
-		u->nchildren = 0;
-	}
-	plan->nroots = 0;
-	for (i = 0; i < rs->n; i++) {
-		unit *u = rs->doc[i];
+
 		if (u->parent)
-			u->parent->children[u->parent->nchildren++] = u;
+			kids[at[u->parent->index]++] = i;
 		else
 			plan->roots[plan->nroots++] = u;
 	}
-
-	if (rs->n && !(stack = pc_malloc(rs->n * sizeof *stack)))
-		return PC_ENOMEM;
+	/* The stack holds document indexes: u->index changes on the way
+	 * (a unit's is still its document index until it is visited). */
 	for (i = nroots; i-- > 0;)
-		stack[top++] = plan->roots[i];
+		stack[top++] = plan->roots[i]->index;
 	while (top) {
-		unit *u = stack[--top];
+		uint32_t d = stack[--top], k;
+		unit *u = rs->doc[d];
 
 		u->index = u->post = next;
 		order[next++] = u;
-		for (i = u->nchildren; i-- > 0;)
-			stack[top++] = u->children[i];
+		for (k = first[d + 1]; k-- > first[d];)
+			stack[top++] = kids[k];
 	}
-	pc_free(stack);
 	/* Reverse pre-order visits every descendant before its ancestor. */
 	for (i = next; i-- > 0;) {
 		unit *u = order[i];
@@ -229,7 +239,13 @@ static int build_tree(resolver *rs)
 			u->parent->post = u->post;
 	}
 	plan->units = order;
-	return 0;
+	rc = 0;
+out:
+	pc_free(first);
+	pc_free(at);
+	pc_free(kids);
+	pc_free(stack);
+	return rc;
 }
 
 static void link_into(resolver *rs)
