@@ -201,7 +201,7 @@ static void check_valid_model(const pc_plan *plan)
 	/* Children in document order, in pre-order: nested ones, then
 	 * flat ones. */
 	{
-		const unit *kids[8];
+		const unit *kids[8] = { NULL };
 		size_t n = 0;
 
 		for (i = 0; i < plan->nunits; i++)
@@ -211,7 +211,7 @@ static void check_valid_model(const pc_plan *plan)
 		assert_ptr_equal(kids[0], ta);
 		assert_ptr_equal(kids[1], tb);
 		assert_ptr_equal(kids[2], tc);
-		assert_string_equal(kids[3]->id, "T-D");
+		assert_ptr_equal(kids[3], unit_by_id(plan, "T-D"));
 	}
 	assert_true(unit_is_under(tc1, t));
 	assert_false(unit_is_under(tc1, ta));
