@@ -13,6 +13,9 @@
 
 /* The most threads one check runs its rules on. */
 #define CHECK_THREADS_MAX 8
+/* Their stack: what a main thread usually has, whatever the C library's
+ * default for threads (128 KiB in musl), as plancheck's own workers. */
+#define CHECK_STACK_SIZE ((size_t)8 << 20)
 
 /* FNV-1a, over the messages of rules with a template only. */
 static uint32_t msg_hash(const char *s, size_t len)
@@ -483,9 +486,19 @@ static int run_rules(eval_ctx *ctx, rule_queue *q, size_t nthreads)
 		w[k].ctx.msg_cap = w[k].ctx.msg_used = 0;
 		w[k].q = q;
 	}
-	for (k = 1; k < nthreads; k++)
-		w[k].started = pthread_create(&w[k].thread, NULL, worker_main,
-					      &w[k]) == 0;
+	{
+		pthread_attr_t ta;
+		bool has_ta = pthread_attr_init(&ta) == 0;
+
+		if (has_ta)
+			(void)pthread_attr_setstacksize(&ta, CHECK_STACK_SIZE);
+		for (k = 1; k < nthreads; k++)
+			w[k].started = pthread_create(&w[k].thread,
+						      has_ta ? &ta : NULL,
+						      worker_main, &w[k]) == 0;
+		if (has_ta)
+			pthread_attr_destroy(&ta);
+	}
 	/* A thread that did not start leaves its share to the others. */
 	rep->threads = 1;
 	for (k = 1; k < nthreads; k++)

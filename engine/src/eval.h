@@ -4,6 +4,10 @@
 #include "findings.h"
 #include "strbuf.h"
 
+/* A parallel check gives each of its threads a copy of the calling
+ * thread's context (eval.c, run_rules): what a rule builds here on first
+ * use must be built before the threads start and only read by them, or be
+ * freed for each copy. */
 typedef struct eval_ctx {
 	const pc_plan *plan;
 	const pc_ruleset *rules;

@@ -236,7 +236,7 @@ static unsigned check_threads(void)
 	long n = rule_threads >= 0 ? rule_threads
 				   : sysconf(_SC_NPROCESSORS_ONLN);
 
-	return n > 0 && n < 64 ? (unsigned)n : 1;
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
 static int phase_check(const char *path, const char *rules_path, sample *s)
