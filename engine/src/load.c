@@ -644,8 +644,7 @@ static int register_person(loader *ld, person *p, const yr_event *ev,
 	if (rc < 0)
 		return PC_ENOMEM;
 	if (rc == 1)
-		duplicate_id(ld, &blocks[first >> PEOPLE_BLOCK_SHIFT]
-				       [first & (PEOPLE_BLOCK - 1)],
+		duplicate_id(ld, person_in_blocks(blocks, first),
 			     offsetof(person, where), ev, "person", p->id,
 			     dup);
 	return 0;
@@ -658,8 +657,7 @@ static person *person_so_far(const loader *ld, const char *id, size_t len)
 	uint32_t at = idindex_find_by(&ld->plan->person_ids, person_id_at,
 				      blocks, id, len);
 
-	return at == UINT32_MAX ? NULL : &blocks[at >> PEOPLE_BLOCK_SHIFT]
-						[at & (PEOPLE_BLOCK - 1)];
+	return at == UINT32_MAX ? NULL : person_in_blocks(blocks, at);
 }
 
 /* ---- attrs, tags, staff -------------------------------------------------- */
@@ -1100,7 +1098,7 @@ known:
 			return PC_ENOMEM;
 		for (j = 0; j < pend->n; j++)
 			l->items[j] = refs[j].who;
-		p->held = (char *)l + 1;
+		p->held = held_mark(l);
 	}
 	ld->holder_refs.n = pend->first;
 	return 1;
@@ -1570,7 +1568,7 @@ static int resolve_holders(loader *ld)
 		}
 		l->n = n;
 		p->held = n == 0 ? NULL : n == 1 ? (void *)all[0]
-						 : (void *)((char *)l + 1);
+						 : held_mark(l);
 	}
 	pc_free(ld->set);
 	ld->set = NULL;
@@ -1668,8 +1666,7 @@ static person *next_person(loader *ld)
 		if (!block || vec_push_ptr(&ld->people, block) < 0)
 			return NULL;
 	}
-	p = &((person **)ld->people.items)[n >> PEOPLE_BLOCK_SHIFT]
-					   [n & (PEOPLE_BLOCK - 1)];
+	p = person_in_blocks(ld->people.items, n);
 	memset(p, 0, sizeof *p);
 	return p;
 }

@@ -282,11 +282,17 @@ struct pc_plan {
 #define PEOPLE_BLOCK_SHIFT 8
 #define PEOPLE_BLOCK (UINT32_C(1) << PEOPLE_BLOCK_SHIFT)
 
+/* Person i of blocks of PEOPLE_BLOCK records (plan->people_blocks, or
+ * the loader's list of them while it reads). */
+static inline person *person_in_blocks(person *const *blocks, uint32_t i)
+{
+	return &blocks[i >> PEOPLE_BLOCK_SHIFT][i & (PEOPLE_BLOCK - 1)];
+}
+
 /* Person i of plan (i < plan->npeople), in document order. */
 static inline person *plan_person(const pc_plan *plan, uint32_t i)
 {
-	return &plan->people_blocks[i >> PEOPLE_BLOCK_SHIFT]
-				   [i & (PEOPLE_BLOCK - 1)];
+	return person_in_blocks(plan->people_blocks, i);
 }
 
 /* For plan->person_ids: the id of the person at place in the blocks
@@ -312,22 +318,35 @@ static inline loc plan_loc(const pc_plan *plan, ploc where)
 	return at;
 }
 
+/* A position's holders and a person's positions are one record, or a
+ * counted list (holders_list, positions_held) in the same place, told
+ * apart by the pointer's low bit: records and lists are 8-byte aligned
+ * in the arena. held_mark makes the pointer of a list; held_as_list gives
+ * the list back, or NULL when held is one record (or NULL). */
+static inline void *held_mark(void *list)
+{
+	return (char *)list + 1;
+}
+
+static inline void *held_as_list(void *held)
+{
+	return (uintptr_t)held & 1 ? (char *)held - 1 : NULL;
+}
+
 /* How many resolved holders p has. */
 static inline uint32_t position_nholders(const position *p)
 {
-	if ((uintptr_t)p->held & 1)
-		return ((const holders_list *)(const void *)
-			((const char *)p->held - 1))->n;
-	return p->held != NULL;
+	const holders_list *l = held_as_list(p->held);
+
+	return l ? l->n : p->held != NULL;
 }
 
 /* Holder k of a position (k < position_nholders(p)). */
 static inline person *position_holder(const position *p, uint32_t k)
 {
-	if ((uintptr_t)p->held & 1)
-		return ((const holders_list *)(const void *)
-			((const char *)p->held - 1))->items[k];
-	return p->held;
+	const holders_list *l = held_as_list(p->held);
+
+	return l ? l->items[k] : p->held;
 }
 
 /* The unit of a position, NULL when it was left out (or before
@@ -340,19 +359,17 @@ static inline unit *position_unit(const pc_plan *plan, const position *p)
 /* How many positions p holds. */
 static inline uint32_t person_npositions(const person *p)
 {
-	if ((uintptr_t)p->held.tagged & 1)
-		return ((const positions_held *)(const void *)
-			((const char *)p->held.tagged - 1))->n;
-	return p->held.tagged != NULL;
+	const positions_held *l = held_as_list(p->held.tagged);
+
+	return l ? l->n : p->held.tagged != NULL;
 }
 
 /* Position k that p holds (k < person_npositions(p)). */
 static inline position *person_position(const person *p, uint32_t k)
 {
-	if ((uintptr_t)p->held.tagged & 1)
-		return ((const positions_held *)(const void *)
-			((const char *)p->held.tagged - 1))->items[k];
-	return p->held.tagged;
+	const positions_held *l = held_as_list(p->held.tagged);
+
+	return l ? l->items[k] : p->held.tagged;
 }
 
 /* The title id a position writes, or NULL when it writes none. */

@@ -331,7 +331,7 @@ static int link_positions(resolver *rs)
 			positions_held *l = (positions_held *)(void *)all;
 
 			l->n = 0;
-			p->held.tagged = all + 1;
+			p->held.tagged = held_mark(l);
 			all += offsetof(positions_held, items) +
 			       c * sizeof(position *);
 		}
@@ -344,16 +344,12 @@ static int link_positions(resolver *rs)
 
 			for (h = 0; h < position_nholders(p); h++) {
 				person *who = position_holder(p, h);
-				char *t = who->held.tagged;
+				positions_held *l = held_as_list(who->held.tagged);
 
-				if (!t) {
-					who->held.tagged = p;
-				} else {
-					positions_held *l = (positions_held *)
-						(void *)(t - 1);
-
+				if (l)
 					l->items[l->n++] = p;
-				}
+				else
+					who->held.tagged = p;
 			}
 		}
 	}
@@ -595,9 +591,7 @@ int plan_resolve(pc_plan *plan, problems *probs, const unit_parent *parents,
 
 const char *person_id_at(const void *blocks, uint32_t place)
 {
-	person *const *b = blocks;
-
-	return b[place >> PEOPLE_BLOCK_SHIFT][place & (PEOPLE_BLOCK - 1)].id;
+	return person_in_blocks(blocks, place)->id;
 }
 
 unit *unit_ancestor_at(unit *u, const char *level)
