@@ -884,6 +884,111 @@ static void batch_boundaries(void **state)
 	assert_non_null(strstr(one, "YAML syntax error"));
 }
 
+/* One event as the reader gave it, for comparing two reads. */
+typedef struct seen_event {
+	yr_type type;
+	size_t len;
+	uint32_t line, col;
+	uint32_t sum;            /* of the text */
+} seen_event;
+
+/* Read text's events into out (at most max); how many. */
+static size_t read_events(const char *text, uint64_t thread_min_here,
+			  seen_event *out, size_t max)
+{
+	pc_limits limits;
+	pc_errors *errors = errors_new();
+	yreader *r = NULL;
+	yr_event ev;
+	size_t n = 0, depth = 1, i;
+
+	assert_non_null(errors);
+	pc_limits_default(&limits);
+	limits.parse_thread_min = thread_min_here;
+	assert_int_equal(yr_open_string(&r, "t.yaml", text, strlen(text),
+					&limits, NULL, errors), 0);
+	assert_int_equal(yr_parse_thread(r), thread_min_here != 0);
+	assert_int_equal(yr_begin(r, &ev), 1);
+	while (depth > 0) {
+		assert_int_equal(yr_next(r, &ev), 0);
+		assert_true(n < max);
+		out[n].type = ev.type;
+		out[n].len = ev.len;
+		out[n].line = ev.line;
+		out[n].col = ev.col;
+		out[n].sum = 0;
+		for (i = 0; i < ev.len; i++)
+			out[n].sum = out[n].sum * 31 + (unsigned char)ev.text[i];
+		n++;
+		if (ev.type == YR_SEQ_START || ev.type == YR_MAP_START)
+			depth++;
+		else if (ev.type == YR_SEQ_END || ev.type == YR_MAP_END)
+			depth--;
+	}
+	assert_int_equal(yr_finish(r), 0);
+	assert_int_equal(pc_errors_count(errors), 0);
+	yr_close(r);
+	pc_errors_free(errors);
+	return n;
+}
+
+/* libyaml's thread encodes events into a stage of 8 KiB that it passes
+ * on to the batch in 16-byte pieces, and writes an event too long for it
+ * straight into the batch. Scalars of every length up to past a batch,
+ * at every offset from a piece's start, some anchored and repeated by
+ * alias, read the same on the thread as without it. */
+static void stage_pieces(void **state)
+{
+	static const size_t longs[] = {
+		8150, 8160, 8168, 8169, 8170, 8171, 8172, 8180, 8191, 8192,
+		8193, 9000, 3, 70000, 5, 16000, 16001, 1
+	};
+	enum { N_MIXED = 400, N_ITEMS = N_MIXED + 18 };
+	size_t cap = (size_t)4 << 20, at = 0, i, k, n1, n2, len;
+	char *text = malloc(cap);
+	seen_event *one = calloc(2 * N_ITEMS + 4, sizeof *one);
+	seen_event *two = calloc(2 * N_ITEMS + 4, sizeof *two);
+
+	(void)state;
+	assert_non_null(text);
+	assert_non_null(one);
+	assert_non_null(two);
+	for (i = 0; i < N_ITEMS; i++) {
+		len = i < N_MIXED ? (i * 97 + i / 16) % 4200 + 1
+				  : longs[i - N_MIXED];
+		if (i % 50 == 49) {
+			/* The alias of the item before last. */
+			at += (size_t)snprintf(text + at, cap - at, "- *a%zu\n",
+					       i - 2);
+			continue;
+		}
+		at += (size_t)snprintf(text + at, cap - at,
+				       i % 50 == 47 ? "- &a%zu " : "- ", i);
+		assert_true(at + len + 2 < cap);
+		for (k = 0; k < len; k++)
+			text[at + k] = (char)('a' + (i + k) % 26);
+		at += len;
+		text[at++] = '\n';
+	}
+	text[at] = '\0';
+	n1 = read_events(text, 0, one, 2 * N_ITEMS + 4);
+	n2 = read_events(text, 1, two, 2 * N_ITEMS + 4);
+	assert_int_equal(n1, N_ITEMS + 1);
+	assert_int_equal(n2, n1);
+	for (i = 0; i < n1; i++) {
+		assert_int_equal(two[i].type, one[i].type);
+		assert_int_equal(two[i].len, one[i].len);
+		assert_int_equal(two[i].line, one[i].line);
+		assert_int_equal(two[i].col, one[i].col);
+		assert_int_equal(two[i].sum, one[i].sum);
+	}
+	/* And the texts are the ones written: the 70000-byte scalar. */
+	assert_int_equal(one[N_MIXED + 13].len, 70000);
+	free(text);
+	free(one);
+	free(two);
+}
+
 static void syntax_error_position(void **state)
 {
 	fx x;
@@ -970,6 +1075,7 @@ int main(void)
 		cmocka_unit_test(empty_stream),
 		cmocka_unit_test(past_the_end),
 		cmocka_unit_test(batch_boundaries),
+		cmocka_unit_test(stage_pieces),
 		cmocka_unit_test(syntax_error_position),
 		cmocka_unit_test(invalid_utf8),
 		cmocka_unit_test(missing_file),
