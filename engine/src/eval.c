@@ -200,62 +200,17 @@ void eval_check_under(eval_ctx *ctx, const rule *r, const selector *s)
 	eval_unknown_ref(ctx, r, where, "unit", s->under);
 }
 
-/* Does s depend on nothing but a unit's status, level and kind, and
- * compare those without regular expressions? */
-static bool selector_simple(const selector *s)
-{
-	return s->ntags == 0 && !s->under && s->nattrs == 0 &&
-	       (s->level.kind == MATCH_ANY || s->level.kind == MATCH_EQUAL) &&
-	       (s->kind.kind == MATCH_ANY || s->kind.kind == MATCH_EQUAL) &&
-	       s->id.kind == MATCH_ANY && s->name.kind == MATCH_ANY;
-}
-
-int eval_units(eval_ctx *ctx)
-{
-	const pc_plan *plan = ctx->plan;
-	uint32_t n = plan->nunits, i, j, npairs = 0;
-	const char *levels[PAIR_NONE], *kinds[PAIR_NONE];
-
-	if (ctx->units_ready)
-		return 0;
-	if (ctx->status)
-		return -1;
-	ctx->parents = pc_malloc((n ? n : 1) * sizeof *ctx->parents);
-	ctx->pair = pc_malloc(n ? n : 1);
-	ctx->status_of = pc_malloc(n ? n : 1);
-	if (!ctx->parents || !ctx->pair || !ctx->status_of) {
-		ctx->status = PC_ENOMEM;
-		return -1;
-	}
-	/* Levels and kinds are interned in the plan: equal pointers are
-	 * equal text, and a plan has a handful of distinct pairs. */
-	for (i = 0; i < n; i++) {
-		const unit *u = plan->units[i];
-
-		ctx->parents[i] = u->parent ? u->parent->index : UINT32_MAX;
-		ctx->status_of[i] = (unsigned char)u->status;
-		for (j = 0; j < npairs; j++)
-			if (levels[j] == u->level && kinds[j] == u->kind)
-				break;
-		if (j == npairs && npairs < PAIR_NONE) {
-			levels[npairs] = u->level;
-			kinds[npairs++] = u->kind;
-		}
-		ctx->pair[i] = (unsigned char)j;
-	}
-	ctx->units_ready = true;
-	return 0;
-}
-
 /*
  * Rules select among every unit of the plan, often with a selector that
- * names a level only, and a plan has few distinct levels and kinds: the
- * answer for one (level, kind) pair holds for every unit with that pair.
- * The memo holds one selector at a time; each rule's loops use one.
+ * names a level, and a plan has few distinct levels and kinds: the
+ * answer of the level and kind tests for one pair holds for every unit
+ * with that pair. The memo holds one selector at a time; each rule's
+ * loops use one.
  */
 int eval_select_ix(eval_ctx *ctx, const rule *r, const selector *s,
 		   uint32_t i)
 {
+	const pc_plan *plan = ctx->plan;
 	unsigned char c = ctx->pair[i];
 	const unit *u;
 	int m;
@@ -267,42 +222,32 @@ int eval_select_ix(eval_ctx *ctx, const rule *r, const selector *s,
 		ctx->memo_simple = selector_simple(s);
 		memset(ctx->memo, SEL_UNKNOWN, sizeof ctx->memo);
 	}
-	if (ctx->memo_simple) {
-		if (!(s->status_mask & STATUS_BIT(ctx->status_of[i])))
-			return 0;
-		if (c != PAIR_NONE && ctx->memo[c] != SEL_UNKNOWN)
+	/* selector_match's first test. */
+	if (!(s->status_mask & STATUS_BIT(ctx->status_of[i])))
+		return 0;
+	if (c != UNIT_CLASS_NONE) {
+		if (ctx->memo[c] == SEL_UNKNOWN)
+			ctx->memo[c] = (signed char)(
+				!selector_pair_may(s, plan->class_level[c],
+						   plan->class_kind[c]) ? 0 :
+				ctx->memo_simple ? 1 : SEL_ASK);
+		if (ctx->memo[c] != SEL_ASK)
 			return ctx->memo[c];
 	}
-	u = ctx->plan->units[i];
-	m = selector_match(s, ctx->plan, u);
+	u = plan->units[i];
+	m = selector_match(s, plan, u);
 	if (m < 0) {
-		eval_regex_limit(ctx, r, plan_loc(ctx->plan, u->where),
+		eval_regex_limit(ctx, r, plan_loc(plan, u->where),
 				 PC_TARGET_UNIT, u->id);
 		return 0;
 	}
-	if (ctx->memo_simple && c != PAIR_NONE)
-		ctx->memo[c] = (signed char)(m > 0);
 	return m > 0;
 }
 
 int eval_select(eval_ctx *ctx, const rule *r, const selector *s,
 		const unit *u)
 {
-	int m;
-
-	if (eval_units(ctx) == 0)
-		return eval_select_ix(ctx, r, s, u->index);
-	/* Out of memory (ctx->status says so): the check is failing, but
-	 * the answer stays right. */
-	if (eval_regex_stopped(ctx, r))
-		return 0;
-	m = selector_match(s, ctx->plan, u);
-	if (m < 0) {
-		eval_regex_limit(ctx, r, plan_loc(ctx->plan, u->where),
-				 PC_TARGET_UNIT, u->id);
-		return 0;
-	}
-	return m > 0;
+	return eval_select_ix(ctx, r, s, u->index);
 }
 
 strbuf *eval_msg_begin(eval_ctx *ctx)
@@ -464,10 +409,7 @@ static int run_rules(eval_ctx *ctx, rule_queue *q, size_t nthreads)
 		rep->threads = 1;
 		return ctx->status;
 	}
-	/* What rules read of every unit is made once, before the threads
-	 * start, and only read by them. */
-	if (eval_units(ctx) < 0 ||
-	    !(w = pc_calloc(nthreads, sizeof *w)))
+	if (!(w = pc_calloc(nthreads, sizeof *w)))
 		goto out;
 	for (k = 1; k < nthreads; k++) {
 		pc_report *part = pc_calloc(1, sizeof *part);
@@ -622,6 +564,9 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 	ctx.rules = rules;
 	ctx.report = rep;
 	ctx.as_of = rep->as_of;
+	ctx.status_of = plan->status_at;
+	ctx.parents = plan->parent_at;
+	ctx.pair = plan->class_at;
 	for (i = 0; i < nrules; i++) {
 		const rule *r = rules->rules[i];
 		int m;
@@ -657,13 +602,8 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 		goto fail;
 	eval_waivers(&ctx);
 	sb_free(&ctx.msg);
-	pc_free(ctx.parents);
-	pc_free(ctx.pair);
-	pc_free(ctx.status_of);
 	pc_free(q.todo);
 	q.todo = NULL;
-	ctx.parents = NULL;
-	ctx.pair = ctx.status_of = NULL;
 	if (ctx.status) {
 		rc = ctx.status;
 		goto fail;
@@ -675,9 +615,6 @@ int pc_check(const pc_plan *plan, const pc_ruleset *rules,
 fail:
 	sb_free(&ctx.msg);
 	msgs_forget(&ctx);
-	pc_free(ctx.parents);
-	pc_free(ctx.pair);
-	pc_free(ctx.status_of);
 	pc_free(q.todo);
 	pc_report_free(rep);
 	if (errs && errs->count)

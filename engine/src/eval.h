@@ -30,25 +30,24 @@ typedef struct eval_ctx {
 	 * Emptied between rules, whose texts differ. */
 	uint64_t *msg_slots;
 	size_t msg_cap, msg_used;
-	/* What rules read of every unit, per unit index, made on first use
-	 * (eval_units): its status, its parent's index (UINT32_MAX for a
-	 * root) and the class of its (level, kind) pair. Rules pass over
-	 * every unit, most of which they skip; these arrays spare them a
-	 * visit to each unit's record on a national plan. */
-	bool units_ready;
-	unsigned char *status_of;
-	uint32_t *parents;
-	unsigned char *pair;    /* PAIR_NONE: no class (too many pairs) */
-	/* eval_select's memo for a selector decided by a unit's status,
-	 * level and kind alone (the common `for: {level: district}`): its
-	 * answer per (level, kind) class, SEL_UNKNOWN until asked. */
+	/* What rules read of every unit, by its index: the plan's
+	 * status_at, parent_at (NO_UNIT for a root) and class_at. Rules
+	 * pass over every unit, most of which they skip; these arrays spare
+	 * them a visit to each unit's record on a national plan. */
+	const unsigned char *status_of;
+	const uint32_t *parents;
+	const unsigned char *pair;    /* UNIT_CLASS_NONE: no class */
+	/* eval_select's memo for one selector: per (level, kind) class,
+	 * SEL_UNKNOWN until asked, 0 when the class rules a unit out
+	 * (selector_pair_may), 1 when a simple selector takes every unit
+	 * of the class, SEL_ASK when the unit's record decides. */
 	const selector *memo_sel;
 	bool memo_simple;
-	signed char memo[255];
+	signed char memo[UNIT_CLASS_NONE];
 } eval_ctx;
 
-#define PAIR_NONE 255
 #define SEL_UNKNOWN (-1)
+#define SEL_ASK 2
 
 /* Add a finding for rule r: severity, basis from the rule; the message is
  * r's template expanded with args, or default_msg when r has none. */
@@ -86,12 +85,8 @@ void eval_check_under(eval_ctx *ctx, const rule *r, const selector *s);
  * finding about u: 1 selected, 0 not (also after a limit hit). */
 int eval_select(eval_ctx *ctx, const rule *r, const selector *s,
 		const unit *u);
-/* Make ctx's per-unit arrays once per check: 0, or -1 (and ctx->status
- * set) when out of memory. */
-int eval_units(eval_ctx *ctx);
-/* eval_select for the unit at index i of plan->units; eval_units must
- * have succeeded. Reads the unit's record only when the memo cannot
- * answer. */
+/* eval_select for the unit at index i of plan->units. Reads the unit's
+ * record only when the memo cannot answer. */
 int eval_select_ix(eval_ctx *ctx, const rule *r, const selector *s,
 		   uint32_t i);
 /* Message building without printf: eval_msg_begin empties ctx->msg and

@@ -247,8 +247,6 @@ void eval_pattern(eval_ctx *ctx, const rule *r)
 	case PT_UNITS:
 		eval_check_under(ctx, r, &pt->for_units);
 		s.type = PC_TARGET_UNIT;
-		if (eval_units(ctx) < 0)
-			break;
 		for (i = 0; i < plan->nunits && !ctx->status; i++) {
 			const unit *u;
 

@@ -224,7 +224,7 @@ static void aggregate(const uint32_t *parents, uint32_t n, quota_scope scope,
 		return;
 	if (scope == SCOPE_SUBTREE) {
 		for (i = n; i-- > 0; ) {
-			if (parents[i] == UINT32_MAX)
+			if (parents[i] == NO_UNIT)
 				continue;
 			val[parents[i]] += val[i];
 			val_has[parents[i]] |= val_has[i];
@@ -240,7 +240,7 @@ static void aggregate(const uint32_t *parents, uint32_t n, quota_scope scope,
 	memset(val, 0, n * sizeof *val);
 	memset(val_has, 0, n);
 	for (i = 0; i < n; i++) {
-		if (parents[i] == UINT32_MAX)
+		if (parents[i] == NO_UNIT)
 			continue;
 		val[parents[i]] += own[i];
 		val_has[parents[i]] |= own_has[i];
@@ -441,7 +441,7 @@ void eval_quota(eval_ctx *ctx, const rule *r)
 			return;
 		}
 	}
-	if (ctx->status || n == 0 || eval_units(ctx) < 0)
+	if (ctx->status || n == 0)
 		return;
 	in_place = sums_in_place(q->scope, units);
 	if (values_new(n, in_place, &qe.own, &qe.own_has, &qe.val,

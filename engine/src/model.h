@@ -91,6 +91,7 @@ typedef struct person person;
 #define NO_TITLE_REF UINT32_MAX
 
 #define NO_UNIT UINT32_MAX
+#define UNIT_CLASS_NONE 255
 
 /* The holders of a position that has more than one. */
 typedef struct holders_list {
@@ -259,6 +260,18 @@ struct pc_plan {
 	uint32_t npeople;
 	unit **units;           /* every unit, pre-order (parents first) */
 	uint32_t nunits;
+	/* What passes over every unit read of each, by its place in units
+	 * (plan_resolve): its parent's place (NO_UNIT for a root), its
+	 * status, and its class: the number of its (level, kind) pair
+	 * among the plan's pairs in order of first use (class_level[c],
+	 * class_kind[c]), or UNIT_CLASS_NONE past UNIT_CLASS_NONE pairs.
+	 * A plan has a handful of pairs and a selector decides most units
+	 * by theirs: these arrays spare a visit to each unit's record. */
+	uint32_t *parent_at;
+	unsigned char *status_at;
+	unsigned char *class_at;
+	const char **class_level, **class_kind;
+	uint32_t nclasses;
 	unit **roots;
 	uint32_t nroots;
 	task **tasks;

@@ -39,6 +39,7 @@ typedef struct resolver {
 	 * plan_resolve rebuilds the map so that selectors' `under`
 	 * (plan_unit) finds units while tasks are linked. */
 	unit **placed;
+	uint32_t *doc_at;        /* by pre-order place: the document index */
 } resolver;
 
 /* The unit whose id is id[0..len), or NULL. */
@@ -168,10 +169,29 @@ static int break_cycles(resolver *rs)
 	return 0;
 }
 
+/* u's class (plan->class_at), numbering a new pair if need be. */
+static unsigned char unit_class_of(pc_plan *plan, const unit *u)
+{
+	uint32_t c;
+
+	for (c = 0; c < plan->nclasses; c++)
+		if (plan->class_level[c] == u->level &&
+		    plan->class_kind[c] == u->kind)
+			return (unsigned char)c;
+	if (c == UNIT_CLASS_NONE)
+		return UNIT_CLASS_NONE;
+	/* Levels and kinds are interned: equal texts, equal pointers. */
+	plan->class_level[c] = u->level;
+	plan->class_kind[c] = u->kind;
+	plan->nclasses++;
+	return (unsigned char)c;
+}
+
 /* Roots, pre-order numbers (u->index, from here on its place in
- * plan->units) and u->post, and plan->units in pre-order, children
- * visited in document order. The children lists are needed only here:
- * kept aside by document index (u->index until now), not on the units. */
+ * plan->units) and u->post, plan->units in pre-order, children visited
+ * in document order, and what plan->unit_* keep of each unit. The
+ * children lists are needed only here: kept aside by document index
+ * (u->index until now), not on the units. */
 static int build_tree(resolver *rs)
 {
 	pc_plan *plan = rs->plan;
@@ -184,16 +204,30 @@ static int build_tree(resolver *rs)
 	plan->nroots = 0;
 	plan->roots = NULL;
 	plan->units = NULL;
+	plan->nclasses = 0;
 	if (!n)
 		return 0;
+	/* What stays first, then what goes: the C library gives back only
+	 * the top of its heap, which a block that stays would hold up. */
+	order = arena_alloc(a, (size_t)n * sizeof *order);
+	plan->parent_at = arena_alloc(a, (size_t)n * (sizeof *plan->parent_at +
+						       2));
+	plan->class_level = arena_alloc(a, UNIT_CLASS_NONE *
+					sizeof *plan->class_level);
+	plan->class_kind = arena_alloc(a, UNIT_CLASS_NONE *
+				       sizeof *plan->class_kind);
+	if (!order || !plan->parent_at || !plan->class_level ||
+	    !plan->class_kind)
+		goto out;
+	plan->status_at = (unsigned char *)(plan->parent_at + n);
+	plan->class_at = plan->status_at + n;
 	/* kids[first[d] .. first[d + 1]): the document indexes of the
 	 * children of rs->doc[d], in document order. */
 	first = pc_calloc((size_t)n + 1, sizeof *first);
 	at = pc_malloc((size_t)n * sizeof *at);
 	kids = pc_malloc((size_t)n * sizeof *kids);
 	stack = pc_malloc((size_t)n * sizeof *stack);
-	order = arena_alloc(a, (size_t)n * sizeof *order);
-	if (!first || !at || !kids || !stack || !order)
+	if (!first || !at || !kids || !stack)
 		goto out;
 	for (i = 0; i < n; i++) {
 		const unit *u = rs->doc[i];
@@ -220,7 +254,8 @@ static int build_tree(resolver *rs)
 			plan->roots[plan->nroots++] = u;
 	}
 	/* The stack holds document indexes: u->index changes on the way
-	 * (a unit's is still its document index until it is visited). */
+	 * (a unit's is still its document index until it is visited).
+	 * at, done with, becomes rs->doc_at. */
 	for (i = nroots; i-- > 0;)
 		stack[top++] = plan->roots[i]->index;
 	while (top) {
@@ -228,6 +263,12 @@ static int build_tree(resolver *rs)
 		unit *u = rs->doc[d];
 
 		u->index = u->post = next;
+		/* A parent comes first: its index is its place already. */
+		plan->parent_at[next] = u->parent ? u->parent->index
+						     : NO_UNIT;
+		plan->status_at[next] = (unsigned char)u->status;
+		plan->class_at[next] = unit_class_of(plan, u);
+		at[next] = d;
 		order[next++] = u;
 		for (k = first[d + 1]; k-- > first[d];)
 			stack[top++] = kids[k];
@@ -239,6 +280,8 @@ static int build_tree(resolver *rs)
 			u->parent->post = u->post;
 	}
 	plan->units = order;
+	rs->doc_at = at;
+	at = NULL;
 	rc = 0;
 out:
 	pc_free(first);
@@ -420,29 +463,91 @@ static int group_progress(resolver *rs, unit_progress **out, size_t **start)
 	return 0;
 }
 
+/* The units of plan that applies_to s selects, as bits by document index
+ * in picked (zeroed first). Without a regular expression nothing can
+ * fail, so the units are taken by place, from plan->status_at and
+ * plan->class_at, and only those a class leaves in doubt are visited. */
+static void pick_by_class(const resolver *rs, const selector *s,
+			  uint64_t *picked)
+{
+	const pc_plan *plan = rs->plan;
+	signed char verdict[UNIT_CLASS_NONE];
+	bool simple = selector_simple(s);
+	uint32_t i, c, d;
+
+	for (c = 0; c < plan->nclasses; c++)
+		verdict[c] = (signed char)selector_pair_may(s, plan->class_level[c],
+							    plan->class_kind[c]);
+	memset(picked, 0, (size_t)(rs->n + 63) / 64 * sizeof *picked);
+	for (i = 0; i < rs->n; i++) {
+		if (!(s->status_mask & STATUS_BIT(plan->status_at[i])))
+			continue;
+		c = plan->class_at[i];
+		if (c != UNIT_CLASS_NONE && !verdict[c])
+			continue;
+		if ((c == UNIT_CLASS_NONE || !simple) &&
+		    selector_match(s, plan, plan->units[i]) != 1)
+			continue;
+		d = rs->doc_at[i];
+		picked[d / 64] |= UINT64_C(1) << (d % 64);
+	}
+}
+
+/* pick_by_class for an applies_to with a regular expression, which may
+ * hit its limit: after a hit the expression is not run again (it
+ * backtracks without end, and each run costs a full match budget,
+ * minutes over a big plan), and the units after the one that hit it in
+ * document order are left out, so the units are taken in that order. */
+static void pick_in_order(resolver *rs, const task *tk, uint64_t *picked)
+{
+	const pc_plan *plan = rs->plan;
+	uint32_t d;
+
+	memset(picked, 0, (size_t)(rs->n + 63) / 64 * sizeof *picked);
+	for (d = 0; d < rs->n; d++) {
+		const unit *u = rs->doc[d];
+		int m = selector_match(&tk->applies_to, plan, u);
+
+		if (m < 0) {
+			loc at = { plan->file, tk->applies_to.line,
+				   tk->applies_to.col };
+
+			report_on(rs, PROB_BAD_VALUE, at, PC_TARGET_TASK,
+				  tk->id, "a regular expression of applies_to "
+				  "hit its match limit on unit '%s'; that unit "
+				  "and those after it are left out: simplify "
+				  "the expression", u->id);
+			break;
+		}
+		if (m == 1)
+			picked[d / 64] |= UINT64_C(1) << (d % 64);
+	}
+}
+
 /* The units each task applies to, in document order, with their progress
- * entries; progress for a unit that does not owe the task is reported. */
+ * entries; progress for a unit that does not owe the task is reported.
+ * A task's units are found as bits by document index; a unit's place
+ * among them is the number of bits before its own (rank[] counts them
+ * up to each word). */
 static int link_tasks(resolver *rs)
 {
 	pc_plan *plan = rs->plan;
-	unit **owners = NULL;
-	uint32_t *stamp = NULL, *slot = NULL;
+	uint64_t *picked = NULL;
+	uint32_t *rank = NULL;
 	unit_progress *by_task = NULL;
 	size_t *start = NULL, j;
-	uint32_t i, t;
+	uint32_t i, t, words = (rs->n + 63) / 64;
 	int rc;
 
 	if ((rc = group_progress(rs, &by_task, &start)) < 0)
 		return rc;
 	rc = PC_ENOMEM;
-	if (rs->n && (!(owners = pc_malloc(rs->n * sizeof *owners)) ||
-		      !(stamp = pc_calloc(rs->n, sizeof *stamp)) ||
-		      !(slot = pc_malloc(rs->n * sizeof *slot))))
+	if (!(picked = pc_malloc(words * sizeof *picked)) ||
+	    !(rank = pc_malloc(words * sizeof *rank)))
 		goto out;
 	for (t = 0; t < plan->ntasks; t++) {
 		task *tk = plan->tasks[t];
 		uint32_t n = 0;
-		bool limit_hit = false;
 
 		/* An `under` naming no unit would make the task silently
 		 * apply to nothing: say so. */
@@ -456,56 +561,46 @@ static int link_tasks(resolver *rs)
 				  "which is not a unit of this plan",
 				  tk->applies_to.under);
 		}
-
-		/* After a limit hit the expression is not run again: it
-		 * backtracks without end, and each run costs a full match
-		 * budget (minutes over a big plan). */
-		for (i = 0; i < rs->n && !limit_hit; i++) {
-			unit *u = rs->doc[i];
-			int m = selector_match(&tk->applies_to, plan, u);
-
-			if (m < 0) {
-				loc at = { plan->file, tk->applies_to.line,
-					   tk->applies_to.col };
-				report_on(rs, PROB_BAD_VALUE, at,
-					  PC_TARGET_TASK, tk->id,
-					  "a regular expression of applies_to "
-					  "hit its match limit on unit '%s'; "
-					  "that unit and those after it are "
-					  "left out: simplify the expression",
-					  u->id);
-				limit_hit = true;
-			}
-			if (m != 1)
-				continue;
-			/* The loop runs only with units, so with stamp,
-			 * slot and owners allocated; the analyser thinks
-			 * report_on() above may change rs->n.
-			 * NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
-			stamp[u->index] = t + 1;
-			slot[u->index] = n;
-			owners[n++] = u;
+		if (selector_has_regex(&tk->applies_to))
+			pick_in_order(rs, tk, picked);
+		else
+			pick_by_class(rs, &tk->applies_to, picked);
+		for (i = 0; i < words; i++) {
+			rank[i] = n;
+			n += (uint32_t)__builtin_popcountll(picked[i]);
 		}
 		tk->nowners = n;
 		if (n) {
+			uint32_t k = 0;
+
 			tk->owners = arena_alloc(&plan->arena,
 						 n * sizeof *tk->owners);
 			tk->owner_progress = arena_zalloc(&plan->arena,
 				n * sizeof *tk->owner_progress);
 			if (!tk->owners || !tk->owner_progress)
 				goto out;
-			memcpy(tk->owners, owners, n * sizeof *owners);
+			for (i = 0; i < words; i++) {
+				uint64_t w = picked[i];
+
+				for (; w; w &= w - 1)
+					tk->owners[k++] = rs->doc[i * 64 +
+						(uint32_t)__builtin_ctzll(w)];
+			}
 		}
 		/* Progress entries belong to units: where there are
-		 * entries there are units, so by_task, stamp and slot are
+		 * entries there are units, so by_task and doc_at are
 		 * allocated, which the analyser cannot see through
 		 * group_progress.
 		 * NOLINTBEGIN(clang-analyzer-core.NullDereference) */
 		for (j = start[t]; j < start[t + 1]; j++) {
-			unit *u = by_task[j].u;
+			const unit *u = by_task[j].u;
+			uint32_t d = rs->doc_at[u->index];
+			uint64_t bit = UINT64_C(1) << (d % 64);
 
-			if (stamp[u->index] == t + 1)
-				tk->owner_progress[slot[u->index]] =
+			if (picked[d / 64] & bit)
+				tk->owner_progress[rank[d / 64] +
+					(uint32_t)__builtin_popcountll(
+						picked[d / 64] & (bit - 1))] =
 					by_task[j].entry;
 			else
 				report_on(rs, PROB_PROGRESS_NA,
@@ -520,9 +615,8 @@ static int link_tasks(resolver *rs)
 	}
 	rc = 0;
 out:
-	pc_free(owners);
-	pc_free(stamp);
-	pc_free(slot);
+	pc_free(picked);
+	pc_free(rank);
 	pc_free(by_task);
 	pc_free(start);
 	return rc;
@@ -567,24 +661,27 @@ int plan_resolve(pc_plan *plan, problems *probs, const unit_parent *parents,
 	rs.doc = plan->units;
 	rs.placed = plan->units;
 	rs.n = plan->nunits;
+	rs.doc_at = NULL;
 	for (i = 0; i < rs.n; i++)
 		rs.doc[i]->index = i;
 	if ((rc = link_parents(&rs, parents, nparents)) < 0 ||
 	    (rc = break_cycles(&rs)) < 0 || (rc = build_tree(&rs)) < 0)
-		return rc;
+		goto out;
 	idindex_rebuild(&plan->unit_ids, (void *const *)plan->units,
 			plan->nunits);
 	rs.placed = plan->units;
 	link_into(&rs);
 	if ((rc = link_positions(&rs)) < 0)
-		return rc;
+		goto out;
 	/* applies_to may use `under`, which needs the pre-order numbers;
 	 * owners are listed in document order, so rs.doc is still used
 	 * (u->index, a pre-order number now, only marks units there). */
 	if ((rc = link_tasks(&rs)) < 0)
-		return rc;
+		goto out;
 	link_waivers(&rs);
-	return 0;
+out:
+	pc_free(rs.doc_at);
+	return rc;
 }
 
 /* ---- lookups ------------------------------------------------------------------ */

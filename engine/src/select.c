@@ -698,6 +698,40 @@ int selector_match(const selector *s, const pc_plan *plan, const unit *u)
 	return attrs_match(s->attrs, s->nattrs, &u->attrs);
 }
 
+/* Can m accept text? Only an equality test can say no for sure. */
+static bool pair_test_may(const matcher *m, const char *text)
+{
+	if (m->kind != MATCH_EQUAL)
+		return true;
+	return matcher_match(m, text, text ? str_len(text) : 0) == 1;
+}
+
+int selector_pair_may(const selector *s, const char *level, const char *kind)
+{
+	return pair_test_may(&s->level, level) && pair_test_may(&s->kind, kind);
+}
+
+bool selector_simple(const selector *s)
+{
+	return s->ntags == 0 && !s->under && s->nattrs == 0 &&
+	       (s->level.kind == MATCH_ANY || s->level.kind == MATCH_EQUAL) &&
+	       (s->kind.kind == MATCH_ANY || s->kind.kind == MATCH_EQUAL) &&
+	       s->id.kind == MATCH_ANY && s->name.kind == MATCH_ANY;
+}
+
+bool selector_has_regex(const selector *s)
+{
+	uint32_t i;
+
+	if (s->level.kind == MATCH_REGEX || s->kind.kind == MATCH_REGEX ||
+	    s->id.kind == MATCH_REGEX || s->name.kind == MATCH_REGEX)
+		return true;
+	for (i = 0; i < s->nattrs; i++)
+		if (s->attrs[i].m.kind == MATCH_REGEX)
+			return true;
+	return false;
+}
+
 int person_selector_match(const person_selector *s, const person *p)
 {
 	int rc;

@@ -74,6 +74,18 @@ int matcher_parse(yreader *r, const yr_event *first, arena *a,
  * Matching returns 1 (selected), 0 (not), or -1 when a regular
  * expression hit its match or depth limit (the caller reports it). */
 int selector_match(const selector *s, const pc_plan *plan, const unit *u);
+/* 0 when s's level or kind test rules out every unit with this level
+ * and kind (either may be NULL), else 1: the other tests decide. Those
+ * two tests come before any regular expression of s in selector_match,
+ * and a regular expression on the level or kind is left to it, so a 0
+ * here is selector_match's 0 for every such unit. */
+int selector_pair_may(const selector *s, const char *level,
+		      const char *kind);
+/* Does s test nothing but a unit's status, level and kind, without a
+ * regular expression? Then the status and selector_pair_may decide. */
+bool selector_simple(const selector *s);
+/* Can selector_match on s give -1 (a regular expression at its limit)? */
+bool selector_has_regex(const selector *s);
 int person_selector_match(const person_selector *s, const person *p);
 int matcher_match(const matcher *m, const char *text, size_t len);
 #endif

@@ -235,7 +235,14 @@ static void level_kind_selectors(void **state)
 		"dissolved] } }\n"
 		"  - { id: party-or-team, kind: pattern, target: units, "
 		"field: id, matches: '^none$', for: { level: [division, team], "
-		"kind: [party] } }\n";
+		"kind: [party] } }\n"
+		/* Decided by the unit's record where the class allows it. */
+		"  - { id: state-div-56, kind: pattern, target: units, "
+		"field: id, matches: '^none$', for: { level: division, "
+		"kind: state, name: { matches: '[56]$' } } }\n"
+		"  - { id: div-or-t2, kind: pattern, target: units, field: id, "
+		"matches: '^none$', for: { level: [division, team], "
+		"id: [D3, T2, D7] } }\n";
 	static const char *const state_div[] = { "D1", "D5", "D6" };
 	static const char *const any_div[] = { "D1", "D2", "D3", "D5", "D6" };
 	static const char *const gone_div[] = { "D4", "D7" };
@@ -255,6 +262,12 @@ static void level_kind_selectors(void **state)
 		(void)the(x.rep, "gone-div", gone_div[i]);
 	assert_int_equal(count_of(x.rep, "party-or-team", NULL), 1);
 	(void)the(x.rep, "party-or-team", "D2");
+	assert_int_equal(count_of(x.rep, "state-div-56", NULL), 2);
+	(void)the(x.rep, "state-div-56", "D5");
+	(void)the(x.rep, "state-div-56", "D6");
+	assert_int_equal(count_of(x.rep, "div-or-t2", NULL), 2);
+	(void)the(x.rep, "div-or-t2", "D3");
+	(void)the(x.rep, "div-or-t2", "T2");
 	fx_free(&x);
 }
 

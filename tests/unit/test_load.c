@@ -1183,6 +1183,127 @@ static void applies_to_match_limit(void **state)
 	pc_plan_free(plan);
 }
 
+/* A task's owners are in document order, whichever way they are found:
+ * by class for a selector without a regular expression, one by one with
+ * one. Here the document lists units out of the tree's order. And what
+ * the plan keeps of each unit by place agrees with the unit's record. */
+static void owners_in_document_order(void **state)
+{
+	static const char text[] = HEAD
+		"units:\n"
+		"  - { id: C1, level: commune, parent: D2, "
+		"progress: { communes: { percent: 10 } } }\n"
+		"  - { id: D1, level: district, kind: state, parent: P, "
+		"progress: { communes: { percent: 20 } } }\n"
+		"  - { id: C2, level: commune, parent: D1, attrs: { a: 1 } }\n"
+		"  - { id: P, level: province }\n"
+		"  - { id: D2, level: district, kind: state, parent: P, "
+		"status: merged, into: D1 }\n"
+		"  - { id: C3, level: commune, parent: D1, attrs: { a: 1 }, "
+		"progress: { communes: { percent: 30 }, "
+		"by-name: { percent: 40 } } }\n"
+		"  - { id: C4, level: commune, parent: D2, status: new }\n"
+		"tasks:\n"
+		"  - { id: communes, due: 2019-01-01, "
+		"applies_to: { level: commune } }\n"
+		"  - { id: with-attr, due: 2019-01-01, "
+		"applies_to: { level: commune, attrs: { a: 1 } } }\n"
+		"  - { id: by-name, due: 2019-01-01, "
+		"applies_to: { level: [commune, district], "
+		"name: { matches: '^[CD][13]$' } } }\n"
+		"  - { id: states, due: 2019-01-01, "
+		"applies_to: { kind: state, status: [active, merged] } }\n";
+	static const char *const communes[] = { "C1", "C2", "C3", "C4" };
+	static const char *const by_name[] = { "C1", "D1", "C3" };
+	pc_plan *plan = load_text("order.yaml", text);
+	const task *t;
+	uint32_t i, c;
+
+	(void)state;
+	/* D1 does not owe `communes`. */
+	assert_int_equal(plan->nfindings, 1);
+	assert_string_equal(plan->findings[0].rule,
+			    "plan/progress-not-applicable");
+	assert_string_equal(plan->findings[0].target_id, "D1");
+	/* Pre-order differs from the document's: P, D1, C2, C3, D2, ... */
+	assert_string_equal(plan->units[0]->id, "P");
+	assert_string_equal(plan->units[2]->id, "C2");
+	t = task_by_id(plan, "communes");
+	assert_int_equal(t->nowners, 4);
+	for (i = 0; i < 4; i++)
+		assert_string_equal(t->owners[i]->id, communes[i]);
+	assert_int_equal(t->owner_progress[0]->percent, 10);
+	assert_null(t->owner_progress[1]);
+	assert_int_equal(t->owner_progress[2]->percent, 30);
+	assert_null(t->owner_progress[3]);
+	t = task_by_id(plan, "with-attr");
+	assert_int_equal(t->nowners, 2);
+	assert_string_equal(t->owners[0]->id, "C2");
+	assert_string_equal(t->owners[1]->id, "C3");
+	t = task_by_id(plan, "by-name");
+	assert_int_equal(t->nowners, 3);
+	for (i = 0; i < 3; i++)
+		assert_string_equal(t->owners[i]->id, by_name[i]);
+	assert_null(t->owner_progress[0]);
+	assert_null(t->owner_progress[1]);
+	assert_int_equal(t->owner_progress[2]->percent, 40);
+	t = task_by_id(plan, "states");
+	assert_int_equal(t->nowners, 2);
+	assert_string_equal(t->owners[0]->id, "D1");
+	assert_string_equal(t->owners[1]->id, "D2");
+	/* Three classes: commune, district and state, province. */
+	assert_int_equal(plan->nclasses, 3);
+	for (i = 0; i < plan->nunits; i++) {
+		const unit *u = plan->units[i];
+
+		assert_int_equal(plan->parent_at[i],
+				 u->parent ? u->parent->index : NO_UNIT);
+		assert_int_equal(plan->status_at[i], u->status);
+		c = plan->class_at[i];
+		assert_true(c < plan->nclasses);
+		assert_ptr_equal(plan->class_level[c], u->level);
+		assert_ptr_equal(plan->class_kind[c], u->kind);
+	}
+	pc_plan_free(plan);
+}
+
+/* Past 255 (level, kind) pairs, units have no class: tasks still find
+ * them, in document order. */
+static void owners_past_the_classes(void **state)
+{
+	static char text[32768];
+	size_t off = 0;
+	pc_plan *plan;
+	const task *t;
+	int i;
+
+	(void)state;
+	off += (size_t)snprintf(text, sizeof text, HEAD
+		"tasks:\n"
+		"  - { id: early, due: 2019-01-01, applies_to: { level: L3 } }\n"
+		"  - { id: late, due: 2019-01-01, "
+		"applies_to: { level: [L299, L258] } }\n"
+		"units:\n");
+	for (i = 0; i < 300; i++)
+		off += (size_t)snprintf(text + off, sizeof text - off,
+					"  - { id: U%d, level: L%d }\n", i, i);
+	off += (size_t)snprintf(text + off, sizeof text - off,
+				"  - { id: V, level: L258 }\n");
+	assert_true(off < sizeof text);
+	plan = load_text("many.yaml", text);
+	assert_int_equal(plan->nclasses, UNIT_CLASS_NONE);
+	assert_int_equal(plan->class_at[plan->nunits - 1], UNIT_CLASS_NONE);
+	t = task_by_id(plan, "early");
+	assert_int_equal(t->nowners, 1);
+	assert_string_equal(t->owners[0]->id, "U3");
+	t = task_by_id(plan, "late");
+	assert_int_equal(t->nowners, 3);
+	assert_string_equal(t->owners[0]->id, "U258");
+	assert_string_equal(t->owners[1]->id, "U299");
+	assert_string_equal(t->owners[2]->id, "V");
+	pc_plan_free(plan);
+}
+
 /* ---- fatal cases --------------------------------------------------------------- */
 
 typedef struct fatal_case {
@@ -1323,6 +1444,8 @@ int main(void)
 		cmocka_unit_test(holders_long_lists),
 		cmocka_unit_test(deep_chain),
 		cmocka_unit_test(applies_to_match_limit),
+		cmocka_unit_test(owners_in_document_order),
+		cmocka_unit_test(owners_past_the_classes),
 		cmocka_unit_test(fatal_errors),
 		cmocka_unit_test(limits),
 		cmocka_unit_test(accessors_accept_null),
