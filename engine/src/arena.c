@@ -67,6 +67,11 @@ void arena_trim(arena *a)
 		pc_big_release(a->cur, (size_t)(a->end - a->cur));
 }
 
+void arena_stop_big(arena *a)
+{
+	a->big = 0;
+}
+
 void *arena_alloc(arena *a, size_t size)
 {
 	arena_chunk *c;

@@ -29,6 +29,11 @@ void arena_free(arena *a);
  * resident from its first use. For the end of a plan's loading; the
  * arena stays usable. */
 void arena_trim(arena *a);
+/* No more big blocks: the current one is used up, then chunks are 64 KiB.
+ * For what a plan allocates once it is read (a few hundred KiB on a
+ * national plan), for which a new big block would make 2 MiB resident
+ * at once, however little of it is used, and so set the load's peak. */
+void arena_stop_big(arena *a);
 /* Aligned to 8 bytes (enough for every type the engine stores: pointers,
  * 64-bit integers, doubles); NULL when out of memory. */
 void *arena_alloc(arena *a, size_t size);

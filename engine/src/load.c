@@ -2090,6 +2090,7 @@ static int finish(loader *ld)
 	int rc;
 
 	drop_reading_scratch(ld);
+	arena_stop_big(&plan->arena);
 	if ((rc = compact_units(ld)) < 0 ||
 	    (rc = vec_take(&ld->titles, 0, sizeof(title *), &plan->arena,
 			   &plan->titles, &plan->ntitles)) < 0 ||

@@ -418,6 +418,40 @@ static void arena_trim_gives_back(void **state)
 	arena_free(&a);
 }
 
+/* After arena_stop_big, a plan's arena uses up its big chunk, then takes
+ * 64 KiB chunks: what a plan allocates once it is read must not make a
+ * new 2 MiB block resident. */
+static void arena_stop_big_keeps_chunks_small(void **state)
+{
+	arena a;
+	size_t before, used = 0;
+	char *end;
+
+	(void)state;
+	arena_init_big(&a);
+	while (!(a.chunks && a.total >= PC_BIG_BLOCK))
+		assert_non_null(arena_alloc(&a, 4000));
+	/* In a big chunk now: the next chunk would be another. */
+	assert_true((size_t)(a.end - a.cur) > (size_t)1024 * 1024);
+	arena_stop_big(&a);
+	/* What is left of the big chunk goes first. */
+	before = a.total;
+	end = a.end;
+	while (a.end == end) {
+		assert_non_null(arena_alloc(&a, 4000));
+		used += 4000;
+	}
+	assert_true(used > (size_t)1024 * 1024);
+	/* Then 64 KiB chunks, however many. */
+	while (used < (size_t)4 * 1024 * 1024) {
+		assert_non_null(arena_alloc(&a, 4000));
+		used += 4000;
+	}
+	assert_true(a.total - before < (size_t)3 * 1024 * 1024);
+	assert_true(a.total - before > (size_t)2 * 1024 * 1024);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +466,7 @@ int main(void)
 		cmocka_unit_test(packed_text),
 		cmocka_unit_test(string_heads),
 		cmocka_unit_test(arena_trim_gives_back),
+		cmocka_unit_test(arena_stop_big_keeps_chunks_small),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
