@@ -41,16 +41,19 @@ void eval_waivers(eval_ctx *ctx)
 	uint32_t nw = plan->nwaivers, i;
 	size_t nfindings = rep->nfindings, fi;
 	strtab keys;
-	idmap index;
+	idmap index, named;          /* named: the rules waivers name */
 	uint32_t *next = NULL;      /* chain, UINT32_MAX ends it */
 	unsigned char *used = NULL;
 	char *buf = NULL;
 	size_t buf_cap = 0;
+	const char *last_rule = NULL;
+	bool rule_named = false;
 
 	if (nw == 0)
 		return;
 	strtab_init(&keys, &rep->arena);
 	idmap_init(&index);
+	idmap_init(&named);
 	next = pc_malloc(nw * sizeof *next);
 	used = pc_calloc(nw, 1);
 	if (!next || !used)
@@ -80,16 +83,27 @@ void eval_waivers(eval_ctx *ctx)
 		head = idmap_get_str(&index, key);
 		if (head)
 			next[i] = (uint32_t)((const waiver *)head - plan->waivers);
-		if (idmap_set(&index, key, &plan->waivers[i]) < 0)
+		if (idmap_set(&index, key, &plan->waivers[i]) < 0 ||
+		    !(key = strtab_intern(&keys, w->rule, lr)) ||
+		    idmap_set(&named, key, &plan->waivers[i]) < 0)
 			goto nomem;
 	}
 
+	/* A rule's findings come one after the other, sharing its id: its
+	 * name is looked up once a run, and the findings of a rule that no
+	 * waiver names (most of them) cost nothing more. */
 	for (fi = 0; fi < nfindings; fi++) {
 		pc_finding *f = rep->findings[fi];
 		size_t lr, lt;
 		const waiver *w;
 
-		if (is_waiver_finding(f->rule))
+		if (f->rule != last_rule) {
+			last_rule = f->rule;
+			rule_named = !is_waiver_finding(f->rule) &&
+				     idmap_get(&named, f->rule,
+					       strlen(f->rule));
+		}
+		if (!rule_named)
 			continue;
 		lr = strlen(f->rule);
 		lt = strlen(f->target_id);
@@ -158,5 +172,6 @@ out:
 	pc_free(next);
 	pc_free(used);
 	idmap_free(&index);
+	idmap_free(&named);
 	strtab_free(&keys);
 }
