@@ -85,6 +85,11 @@ void eval_check_under(eval_ctx *ctx, const rule *r, const selector *s);
  * finding about u: 1 selected, 0 not (also after a limit hit). */
 int eval_select(eval_ctx *ctx, const rule *r, const selector *s,
 		const unit *u);
+/* Put rules[0..n) in the order a check on several threads takes them:
+ * the most work on plan first (an estimate: the people, units or task
+ * owners each walks), ties in the given order. 0, or PC_ENOMEM (rules
+ * unchanged). */
+int eval_order_rules(const pc_plan *plan, const rule **rules, size_t n);
 /* eval_select for the unit at index i of plan->units. Reads the unit's
  * record only when the memo cannot answer. */
 int eval_select_ix(eval_ctx *ctx, const rule *r, const selector *s,

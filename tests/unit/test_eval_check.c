@@ -1,6 +1,7 @@
 /* test_eval_check.c - the check driver: as-of, effective dates, --only and
  * --skip, structural findings, waivers, order, summary, limits, memory. */
 #include "data/eval/harness.h"
+#include "eval.h"
 #include "findings.h"
 
 #include <stdlib.h>
@@ -508,6 +509,57 @@ static void threads_same_report(void **state)
 	pc_errors_free(errors);
 }
 
+/* On several threads the rules are taken the most work first: people
+ * (5) and units (4) walked, and a deadline's owners (three units for a,
+ * one for b) at 8 each, a pattern of task ids counting every task; ties
+ * keep the pack's order. */
+static void rules_longest_first(void **state)
+{
+	static const char order_plan[] =
+		"plancheck: plan/1\n"
+		"plan: { id: o, name: Order, as_of: 2019-06-30 }\n"
+		"people:\n"
+		"  - { id: P1 }\n  - { id: P2 }\n  - { id: P3 }\n"
+		"  - { id: P4 }\n  - { id: P5 }\n"
+		"tasks:\n"
+		"  - { id: a, due: 2019-01-01, applies_to: { level: x } }\n"
+		"  - { id: b, due: 2019-01-01, applies_to: { level: y } }\n"
+		"units:\n"
+		"  - { id: U1, level: x }\n  - { id: U2, level: x }\n"
+		"  - { id: U3, level: x }\n  - { id: U4, level: y }\n";
+	static const char order_rules[] =
+		"plancheck: rules/1\n"
+		"id: o\n"
+		"name: Order\n"
+		"rules:\n"
+		"  - { id: q, kind: quota, measure: { staff: actual }, max: 9 }\n"
+		"  - { id: p-people, kind: pattern, target: people, field: id, "
+		"matches: '^P' }\n"
+		"  - { id: p-titles, kind: pattern, target: titles, field: id, "
+		"matches: '^t' }\n"
+		"  - { id: d-a, kind: deadline, task: a }\n"
+		"  - { id: mt, kind: merged_titles, max_positions: 2 }\n"
+		"  - { id: p-units, kind: pattern, target: units, field: id, "
+		"matches: '^U' }\n"
+		"  - { id: d-any, kind: deadline, task: { matches: '.' } }\n";
+	static const char *const want[] = {
+		"d-any", "d-a", "p-people", "mt", "q", "p-units", "p-titles"
+	};
+	const rule *todo[7];
+	size_t i;
+	fx x;
+
+	(void)state;
+	fx_load(&x, order_plan, order_rules);
+	assert_int_equal(x.rules->nrules, 7);
+	for (i = 0; i < 7; i++)
+		todo[i] = x.rules->rules[i];
+	assert_int_equal(eval_order_rules(x.plan, todo, 7), 0);
+	for (i = 0; i < 7; i++)
+		assert_string_equal(todo[i]->id, want[i]);
+	fx_free(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +573,7 @@ int main(void)
 		cmocka_unit_test(regex_limit_is_a_finding),
 		cmocka_unit_test(out_of_memory),
 		cmocka_unit_test(threads_same_report),
+		cmocka_unit_test(rules_longest_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
