@@ -708,7 +708,14 @@ static bool pair_test_may(const matcher *m, const char *text)
 
 int selector_pair_may(const selector *s, const char *level, const char *kind)
 {
-	return pair_test_may(&s->level, level) && pair_test_may(&s->kind, kind);
+	if (!pair_test_may(&s->level, level))
+		return 0;
+	/* A regular expression on the level runs before the kind's test in
+	 * selector_match, and may hit its limit there: a -1 that a 0 here
+	 * would hide. */
+	if (s->level.kind == MATCH_REGEX)
+		return 1;
+	return pair_test_may(&s->kind, kind);
 }
 
 bool selector_simple(const selector *s)

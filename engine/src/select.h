@@ -75,10 +75,10 @@ int matcher_parse(yreader *r, const yr_event *first, arena *a,
  * expression hit its match or depth limit (the caller reports it). */
 int selector_match(const selector *s, const pc_plan *plan, const unit *u);
 /* 0 when s's level or kind test rules out every unit with this level
- * and kind (either may be NULL), else 1: the other tests decide. Those
- * two tests come before any regular expression of s in selector_match,
- * and a regular expression on the level or kind is left to it, so a 0
- * here is selector_match's 0 for every such unit. */
+ * and kind (either may be NULL), else 1: the other tests decide. Only an
+ * equality test that selector_match runs before any regular expression
+ * of s answers 0 (the kind's, then, only when the level has none), so a
+ * 0 here is selector_match's 0 for every such unit, never a hidden -1. */
 int selector_pair_may(const selector *s, const char *level,
 		      const char *kind);
 /* Does s test nothing but a unit's status, level and kind, without a

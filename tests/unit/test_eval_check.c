@@ -377,6 +377,48 @@ static void regex_limit_is_a_finding(void **state)
 	fx_free(&x);
 }
 
+/* A regular expression on a selector's level runs before its kind's
+ * test: a unit of another kind still hits the expression's limit, and the
+ * rule says so and stops, as when every unit was matched one by one. */
+static void regex_limit_before_the_kind(void **state)
+{
+	const char *plan =
+		"plancheck: plan/1\n"
+		"plan: { id: r, name: Regex }\n"
+		"units:\n"
+		"  - { id: U1, name: one, "
+		"level: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab, "
+		"kind: school }\n"
+		"  - { id: u2, name: two, level: aaaa, kind: office }\n";
+	const char *rules =
+		"plancheck: rules/1\n"
+		"id: r\n"
+		"name: Regex\n"
+		"rules:\n"
+		"  - id: lvl-re-kind-eq\n"
+		"    kind: pattern\n"
+		"    target: units\n"
+		"    for: { level: { matches: '^(a+)+$' }, kind: office }\n"
+		"    field: id\n"
+		"    matches: '^[A-Z0-9]+$'\n"
+		"  - id: quota-re-kind-eq\n"
+		"    kind: quota\n"
+		"    for: { level: { matches: '^(a+)+$' }, kind: office }\n"
+		"    measure: { staff: actual }\n"
+		"    max: 0\n";
+	const pc_finding *f;
+	fx x;
+
+	(void)state;
+	fx_run(&x, plan, rules, "2020-01-01");
+	f = the(x.rep, "lvl-re-kind-eq", "U1");
+	assert_contains(f->message, "match or depth limit");
+	assert_int_equal(count_of(x.rep, "lvl-re-kind-eq", NULL), 1);
+	f = the(x.rep, "quota-re-kind-eq", "U1");
+	assert_contains(f->message, "match or depth limit");
+	fx_free(&x);
+}
+
 /* Every allocation of a check fails in turn: each run ends in PC_ENOMEM
  * and no report (the sanitizers see leaks), until one succeeds with the
  * same findings as a run without faults. */
@@ -571,6 +613,7 @@ int main(void)
 		cmocka_unit_test(sorted_and_deterministic),
 		cmocka_unit_test(unknown_under),
 		cmocka_unit_test(regex_limit_is_a_finding),
+		cmocka_unit_test(regex_limit_before_the_kind),
 		cmocka_unit_test(out_of_memory),
 		cmocka_unit_test(threads_same_report),
 		cmocka_unit_test(rules_longest_first),
