@@ -394,9 +394,14 @@ static uint64_t rule_cost(const pc_plan *plan, const rule *r)
 	case PC_KIND_DEADLINE:
 		/* A pattern of task ids is counted as every task. */
 		d = &r->u.deadline;
+		if (d->task) {
+			const task *tk = idmap_get(&plan->task_ids, d->task,
+						   strlen(d->task));
+
+			return tk ? 8 * (uint64_t)tk->nowners : 1;
+		}
 		for (t = 0; t < plan->ntasks; t++)
-			if (!d->task || strcmp(d->task, plan->tasks[t]->id) == 0)
-				owners += plan->tasks[t]->nowners;
+			owners += plan->tasks[t]->nowners;
 		return 8 * owners;
 	}
 	return 1;

@@ -98,7 +98,7 @@ struct yreader {
 	 * writes on every event, and reading it there for every scalar
 	 * made libyaml's thread take a tenth more time on a large plan. */
 	uint64_t file_max;       /* limits.max_file_size */
-	size_t scalar_max;       /* limits.max_scalar_len */
+	uint64_t scalar_max;     /* limits.max_scalar_len */
 	uint64_t scan_max;       /* scan_budget() */
 	/* A cache line between what the two threads write, so that neither
 	 * takes the other's line away on every event. */
