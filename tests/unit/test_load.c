@@ -1183,6 +1183,16 @@ static void applies_to_match_limit(void **state)
 	pc_plan_free(plan);
 }
 
+/* t's owners are ids[0..n), in that order. */
+static void assert_owners(const task *t, const char *const *ids, uint32_t n)
+{
+	uint32_t i;
+
+	assert_int_equal(t->nowners, n);
+	for (i = 0; i < n; i++)
+		assert_string_equal(t->owners[i]->id, ids[i]);
+}
+
 /* A task's owners are in document order, whichever way they are found:
  * by class for a selector without a regular expression, one by one with
  * one. Here the document lists units out of the tree's order. And what
@@ -1214,7 +1224,9 @@ static void owners_in_document_order(void **state)
 		"  - { id: states, due: 2019-01-01, "
 		"applies_to: { kind: state, status: [active, merged] } }\n";
 	static const char *const communes[] = { "C1", "C2", "C3", "C4" };
+	static const char *const with_attr[] = { "C2", "C3" };
 	static const char *const by_name[] = { "C1", "D1", "C3" };
+	static const char *const states[] = { "D1", "D2" };
 	pc_plan *plan = load_text("order.yaml", text);
 	const task *t;
 	uint32_t i, c;
@@ -1229,28 +1241,18 @@ static void owners_in_document_order(void **state)
 	assert_string_equal(plan->units[0]->id, "P");
 	assert_string_equal(plan->units[2]->id, "C2");
 	t = task_by_id(plan, "communes");
-	assert_int_equal(t->nowners, 4);
-	for (i = 0; i < 4; i++)
-		assert_string_equal(t->owners[i]->id, communes[i]);
+	assert_owners(t, communes, 4);
 	assert_int_equal(t->owner_progress[0]->percent, 10);
 	assert_null(t->owner_progress[1]);
 	assert_int_equal(t->owner_progress[2]->percent, 30);
 	assert_null(t->owner_progress[3]);
-	t = task_by_id(plan, "with-attr");
-	assert_int_equal(t->nowners, 2);
-	assert_string_equal(t->owners[0]->id, "C2");
-	assert_string_equal(t->owners[1]->id, "C3");
+	assert_owners(task_by_id(plan, "with-attr"), with_attr, 2);
 	t = task_by_id(plan, "by-name");
-	assert_int_equal(t->nowners, 3);
-	for (i = 0; i < 3; i++)
-		assert_string_equal(t->owners[i]->id, by_name[i]);
+	assert_owners(t, by_name, 3);
 	assert_null(t->owner_progress[0]);
 	assert_null(t->owner_progress[1]);
 	assert_int_equal(t->owner_progress[2]->percent, 40);
-	t = task_by_id(plan, "states");
-	assert_int_equal(t->nowners, 2);
-	assert_string_equal(t->owners[0]->id, "D1");
-	assert_string_equal(t->owners[1]->id, "D2");
+	assert_owners(task_by_id(plan, "states"), states, 2);
 	/* Three classes: commune, district and state, province. */
 	assert_int_equal(plan->nclasses, 3);
 	for (i = 0; i < plan->nunits; i++) {
@@ -1272,9 +1274,10 @@ static void owners_in_document_order(void **state)
 static void owners_past_the_classes(void **state)
 {
 	static char text[32768];
+	static const char *const early[] = { "U3" };
+	static const char *const late[] = { "U258", "U299", "V" };
 	size_t off = 0;
 	pc_plan *plan;
-	const task *t;
 	int i;
 
 	(void)state;
@@ -1293,14 +1296,8 @@ static void owners_past_the_classes(void **state)
 	plan = load_text("many.yaml", text);
 	assert_int_equal(plan->nclasses, UNIT_CLASS_NONE);
 	assert_int_equal(plan->class_at[plan->nunits - 1], UNIT_CLASS_NONE);
-	t = task_by_id(plan, "early");
-	assert_int_equal(t->nowners, 1);
-	assert_string_equal(t->owners[0]->id, "U3");
-	t = task_by_id(plan, "late");
-	assert_int_equal(t->nowners, 3);
-	assert_string_equal(t->owners[0]->id, "U258");
-	assert_string_equal(t->owners[1]->id, "U299");
-	assert_string_equal(t->owners[2]->id, "V");
+	assert_owners(task_by_id(plan, "early"), early, 1);
+	assert_owners(task_by_id(plan, "late"), late, 3);
 	pc_plan_free(plan);
 }
 
