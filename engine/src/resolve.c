@@ -77,32 +77,22 @@ static void report_on(resolver *rs, prob_kind kind, loc where,
 
 /* ---- the unit tree ------------------------------------------------------- */
 
-/* The flat form: each unit that names a parent hangs from it, in
- * document order. */
-static int link_parents(resolver *rs, const unit_parent *parents,
-			size_t nparents)
+/* The flat form: each unit that names a parent hangs from it. Only a unit
+ * that is not nested names one (load.c reports the others), at the end
+ * of its mapping: the loader lists them in document order, which is the
+ * order problems are reported in. */
+static void link_parents(resolver *rs, const unit_parent *parents,
+			 size_t nparents)
 {
-	const char **parent_id;
 	size_t k;
-	uint32_t i;
 
-	if (!nparents || !rs->n)
-		return 0;
-	if (!(parent_id = pc_calloc(rs->n, sizeof *parent_id)))
-		return PC_ENOMEM;
 	for (k = 0; k < nparents; k++) {
-		const unit *u = parents[k].u;
+		unit *u = parents[k].u;
+		const char *id = parents[k].parent_id;
 
 		/* A unit left out (no id, or a duplicate) is not at its
 		 * place any more. */
-		if (u->index < rs->n && rs->doc[u->index] == u)
-			parent_id[u->index] = parents[k].parent_id;
-	}
-	for (i = 0; i < rs->n; i++) {
-		unit *u = rs->doc[i];
-		const char *id = parent_id[i];
-
-		if (u->parent || !id)
+		if (u->index >= rs->n || rs->doc[u->index] != u || u->parent)
 			continue;
 		u->parent = find_unit(rs, id, str_len(id));
 		if (!u->parent)
@@ -111,8 +101,6 @@ static int link_parents(resolver *rs, const unit_parent *parents,
 				  "parent '%s' is not a unit id defined in "
 				  "this plan", id);
 	}
-	pc_free(parent_id);
-	return 0;
 }
 
 /* Report the cycle through start once and cut it at its first unit in
@@ -664,8 +652,8 @@ int plan_resolve(pc_plan *plan, problems *probs, const unit_parent *parents,
 	rs.doc_at = NULL;
 	for (i = 0; i < rs.n; i++)
 		rs.doc[i]->index = i;
-	if ((rc = link_parents(&rs, parents, nparents)) < 0 ||
-	    (rc = break_cycles(&rs)) < 0 || (rc = build_tree(&rs)) < 0)
+	link_parents(&rs, parents, nparents);
+	if ((rc = break_cycles(&rs)) < 0 || (rc = build_tree(&rs)) < 0)
 		goto out;
 	idindex_rebuild(&plan->unit_ids, (void *const *)plan->units,
 			plan->nunits);
