@@ -228,11 +228,10 @@ int eval_select_ix(eval_ctx *ctx, const rule *r, const selector *s,
 		return 0;
 	if (c != UNIT_CLASS_NONE) {
 		if (ctx->memo[c] == SEL_UNKNOWN)
-			ctx->memo[c] = (signed char)(
-				!selector_pair_may(s, plan->class_level[c],
-						   plan->class_kind[c]) ? 0 :
-				ctx->memo_simple ? 1 : SEL_ASK);
-		if (ctx->memo[c] != SEL_ASK)
+			ctx->memo[c] = (signed char)selector_pair_answer(s,
+				ctx->memo_simple, plan->class_level[c],
+				plan->class_kind[c]);
+		if (ctx->memo[c] != SELECT_ASK)
 			return ctx->memo[c];
 	}
 	u = plan->units[i];

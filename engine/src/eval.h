@@ -38,16 +38,13 @@ typedef struct eval_ctx {
 	const uint32_t *parents;
 	const unsigned char *pair;    /* UNIT_CLASS_NONE: no class */
 	/* eval_select's memo for one selector: per (level, kind) class,
-	 * SEL_UNKNOWN until asked, 0 when the class rules a unit out
-	 * (selector_pair_may), 1 when a simple selector takes every unit
-	 * of the class, SEL_ASK when the unit's record decides. */
+	 * SEL_UNKNOWN until asked, then selector_pair_answer's answer. */
 	const selector *memo_sel;
 	bool memo_simple;
 	signed char memo[UNIT_CLASS_NONE];
 } eval_ctx;
 
 #define SEL_UNKNOWN (-1)
-#define SEL_ASK 2
 
 /* Add a finding for rule r: severity, basis from the rule; the message is
  * r's template expanded with args, or default_msg when r has none. */

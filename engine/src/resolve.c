@@ -177,7 +177,8 @@ static unsigned char unit_class_of(pc_plan *plan, const unit *u)
 
 /* Roots, pre-order numbers (u->index, from here on its place in
  * plan->units) and u->post, plan->units in pre-order, children visited
- * in document order, and what plan->unit_* keep of each unit. The
+ * in document order, and what parent_at, status_at and class_at keep of
+ * each unit. The
  * children lists are needed only here: kept aside by document index
  * (u->index until now), not on the units. */
 static int build_tree(resolver *rs)
@@ -459,22 +460,21 @@ static void pick_by_class(const resolver *rs, const selector *s,
 			  uint64_t *picked)
 {
 	const pc_plan *plan = rs->plan;
-	signed char verdict[UNIT_CLASS_NONE];
+	unsigned char answer[UNIT_CLASS_NONE];
 	bool simple = selector_simple(s);
-	uint32_t i, c, d;
+	uint32_t i, c, d, a;
 
 	for (c = 0; c < plan->nclasses; c++)
-		verdict[c] = (signed char)selector_pair_may(s, plan->class_level[c],
-							    plan->class_kind[c]);
+		answer[c] = (unsigned char)selector_pair_answer(s, simple,
+			plan->class_level[c], plan->class_kind[c]);
 	memset(picked, 0, (size_t)(rs->n + 63) / 64 * sizeof *picked);
 	for (i = 0; i < rs->n; i++) {
 		if (!(s->status_mask & STATUS_BIT(plan->status_at[i])))
 			continue;
 		c = plan->class_at[i];
-		if (c != UNIT_CLASS_NONE && !verdict[c])
-			continue;
-		if ((c == UNIT_CLASS_NONE || !simple) &&
-		    selector_match(s, plan, plan->units[i]) != 1)
+		a = c == UNIT_CLASS_NONE ? SELECT_ASK : answer[c];
+		if (a == 0 || (a == SELECT_ASK &&
+			       selector_match(s, plan, plan->units[i]) != 1))
 			continue;
 		d = rs->doc_at[i];
 		picked[d / 64] |= UINT64_C(1) << (d % 64);

@@ -706,16 +706,19 @@ static bool pair_test_may(const matcher *m, const char *text)
 	return matcher_match(m, text, text ? str_len(text) : 0) == 1;
 }
 
-int selector_pair_may(const selector *s, const char *level, const char *kind)
+int selector_pair_answer(const selector *s, bool simple, const char *level,
+			 const char *kind)
 {
 	if (!pair_test_may(&s->level, level))
 		return 0;
 	/* A regular expression on the level runs before the kind's test in
 	 * selector_match, and may hit its limit there: a -1 that a 0 here
-	 * would hide. */
+	 * would hide. (A simple selector has none.) */
 	if (s->level.kind == MATCH_REGEX)
-		return 1;
-	return pair_test_may(&s->kind, kind);
+		return SELECT_ASK;
+	if (!pair_test_may(&s->kind, kind))
+		return 0;
+	return simple ? 1 : SELECT_ASK;
 }
 
 bool selector_simple(const selector *s)

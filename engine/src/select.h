@@ -74,15 +74,17 @@ int matcher_parse(yreader *r, const yr_event *first, arena *a,
  * Matching returns 1 (selected), 0 (not), or -1 when a regular
  * expression hit its match or depth limit (the caller reports it). */
 int selector_match(const selector *s, const pc_plan *plan, const unit *u);
-/* 0 when s's level or kind test rules out every unit with this level
- * and kind (either may be NULL), else 1: the other tests decide. Only an
- * equality test that selector_match runs before any regular expression
- * of s answers 0 (the kind's, then, only when the level has none), so a
- * 0 here is selector_match's 0 for every such unit, never a hidden -1. */
-int selector_pair_may(const selector *s, const char *level,
-		      const char *kind);
+/* What selector_match on s answers for every unit with this level and
+ * kind (either may be NULL) whose status s takes: 0 none, 1 all, or
+ * SELECT_ASK when each unit's record decides. simple is
+ * selector_simple(s). Only an equality test that selector_match runs
+ * before any regular expression of s answers 0 (the kind's, then, only
+ * when the level has none): never a hidden -1. */
+#define SELECT_ASK 2
+int selector_pair_answer(const selector *s, bool simple, const char *level,
+			 const char *kind);
 /* Does s test nothing but a unit's status, level and kind, without a
- * regular expression? Then the status and selector_pair_may decide. */
+ * regular expression? Then the status and selector_pair_answer decide. */
 bool selector_simple(const selector *s);
 /* Can selector_match on s give -1 (a regular expression at its limit)? */
 bool selector_has_regex(const selector *s);
